@@ -1,0 +1,1 @@
+"""newsbot's Telegram face: application wiring, handlers, keyboards and jobs."""

@@ -1,0 +1,63 @@
+"""/start and /help: the welcome, and registering the chat."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Chat as TelegramChat
+from telegram import Update
+
+from bot.context import NewsContext
+from digests.chats import ChatInfo, register_chat
+from digests.models import ChatType, utcnow
+
+# Telegram allows deep-link payloads of up to 64 characters from this alphabet.
+CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def chat_info(chat: TelegramChat) -> ChatInfo:
+    """The domain's view of a Telegram chat."""
+    return ChatInfo(
+        telegram_id=chat.id,
+        type=ChatType(chat.type),
+        title=chat.title or chat.full_name,
+        username=chat.username,
+    )
+
+
+async def start(update: Update, context: NewsContext) -> None:
+    """Register the chat (recording a deep-link campaign) and send the welcome."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or message is None:
+        return
+    payload = context.args[0] if context.args else None
+    campaign = payload if payload and CAMPAIGN.match(payload) else None
+    language = context.language_for(user.language_code if user else None)
+    async with context.session() as session:
+        registration = await register_chat(
+            session=session,
+            info=chat_info(chat),
+            language=language,
+            timezone=context.settings.default_timezone,
+            now=utcnow(),
+            campaign=campaign,
+        )
+        chat_language = registration.chat.language
+    text = context.render(
+        "bot/start.html",
+        language=chat_language,
+        created=registration.created,
+        first_name=user.first_name if user else (chat.title or ""),
+        commands=context.commands(chat_language),
+    )
+    await message.reply_text(text)
+
+
+async def help_command(update: Update, context: NewsContext) -> None:
+    """List what the bot can do."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    language = context.language_for(user.language_code if user else None)
+    text = context.render("bot/help.html", language=language, commands=context.commands(language))
+    await message.reply_text(text)

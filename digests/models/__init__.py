@@ -1,0 +1,58 @@
+"""newsbot's SQLAlchemy models; Alembic migrations own the schema they describe."""
+
+from digests.models.base import Base, UTCDateTime, utcnow
+from digests.models.chats import (
+    Chat,
+    ChatEvent,
+    ChatStatus,
+    ChatType,
+    Frequency,
+    Subscription,
+    Topic,
+)
+from digests.models.content import (
+    Article,
+    ArticleTopic,
+    RelatedArticle,
+    Source,
+    SourceKind,
+    SourceStatus,
+    Story,
+)
+from digests.models.delivery import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Edition,
+    Priority,
+)
+from digests.models.desk import Alert, AlertStatus, AuditEntry, Editor
+
+__all__ = [
+    "Alert",
+    "AlertStatus",
+    "Article",
+    "ArticleTopic",
+    "AuditEntry",
+    "Base",
+    "Chat",
+    "ChatEvent",
+    "ChatStatus",
+    "ChatType",
+    "Delivery",
+    "DeliveryKind",
+    "DeliveryStatus",
+    "Edition",
+    "Editor",
+    "Frequency",
+    "Priority",
+    "RelatedArticle",
+    "Source",
+    "SourceKind",
+    "SourceStatus",
+    "Story",
+    "Subscription",
+    "Topic",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,67 @@
+"""The editorial desk: editors, breaking alerts and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from digests.models.base import Base, BigIntPK, str_enum, utcnow
+
+
+class Editor(Base):
+    """A user an owner allowed to work the desk (owners come from ADMIN_IDS)."""
+
+    __tablename__ = "editors"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertStatus(StrEnum):
+    """Where a breaking alert is in its life."""
+
+    DRAFT = "draft"
+    SENDING = "sending"
+    SENT = "sent"
+    CANCELLED = "cancelled"
+    RETRACTED = "retracted"
+
+
+class Alert(Base):
+    """A breaking alert an editor composed, and how its sending went."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(2048))
+    audience: Mapped[str] = mapped_column(String(16), default="all")
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
+    status: Mapped[AlertStatus] = mapped_column(str_enum(AlertStatus), default=AlertStatus.DRAFT)
+    total: Mapped[int] = mapped_column(default=0)
+    preview_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    preview_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    edited_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """Who did (or tried to do) what on the desk, and when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int] = mapped_column(BigInteger)
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(128))
+    allowed: Mapped[bool] = mapped_column(default=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

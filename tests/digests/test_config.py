@@ -1,0 +1,83 @@
+"""Settings: defaults, parsing, and one-line errors that never echo the token."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.config import DEFAULT_API_BASE_URL, SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch, tmp_path):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "DATABASE_URL",
+        "ADMIN_IDS",
+        "DEFAULT_TIMEZONE",
+        "TELEGRAM_API_BASE_URL",
+        "LOG_LEVEL",
+        "NEWSBOT_CONFIG",
+        "WEBHOOK_SECRET",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_need_nothing_but_a_token_to_run():
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///newsbot.sqlite3"
+    assert settings.api_base_url == DEFAULT_API_BASE_URL
+    assert settings.admin_ids == []
+    with pytest.raises(SettingsError, match="^TELEGRAM_BOT_TOKEN is not set"):
+        _ = settings.token
+
+
+def test_values_come_from_the_environment_and_dotenv(monkeypatch, tmp_path):
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=42:from-dotenv\nADMIN_IDS=7, 8\n")
+    monkeypatch.setenv("DEFAULT_TIMEZONE", "Asia/Kathmandu")
+    settings = load_settings()
+    assert settings.token == "42:from-dotenv"
+    assert settings.admin_ids == [7, 8]
+    assert settings.default_timezone == "Asia/Kathmandu"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("DEFAULT_TIMEZONE", "Mars/Olympus", "DEFAULT_TIMEZONE: unknown time zone 'Mars/Olympus'"),
+        ("ADMIN_IDS", "12,bob", "ADMIN_IDS: must be Telegram user ids"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL: must be a sqlite"),
+        ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT: "),
+    ],
+)
+def test_a_bad_value_fails_with_one_line_naming_the_variable(
+    monkeypatch, variable, value, expected
+):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(expected)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_malformed_token_is_rejected_without_echoing_it(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not a token SECRETPART")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value).startswith("TELEGRAM_BOT_TOKEN:")
+    assert "SECRETPART" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("http://127.0.0.1:8081", "http://127.0.0.1:8081/bot"),
+        ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot"),
+        ("http://127.0.0.1:8081/bot/", "http://127.0.0.1:8081/bot"),
+        ("http://h/custom{token}/x", "http://h/custom{token}/x"),
+    ],
+)
+def test_api_base_url_accepts_a_server_root_or_the_bot_prefix(monkeypatch, given, used):
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", given)
+    assert load_settings().api_base_url == used
