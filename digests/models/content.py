@@ -78,6 +78,7 @@ class Article(Base):
     author: Mapped[str | None] = mapped_column(String(255))
     image_url: Mapped[str | None] = mapped_column(String(2048))
     language: Mapped[str | None] = mapped_column(String(16))
+    categories: Mapped[list[str]] = mapped_column(default=list)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime] = mapped_column(index=True)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
