@@ -1,0 +1,80 @@
+"""/start and /help as a reader sees them, and the wiring around them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.context import services_of
+from digests.db import session_scope
+from digests.models import Chat, ChatEvent, ChatStatus, Topic
+
+
+async def test_start_welcomes_the_user_and_registers_the_chat(application, api, deliver):
+    await deliver(api.user_message("/start", user_id=4242, first_name="Ada <3"))
+
+    [reply] = api.sent_messages(chat_id=4242)
+    assert reply["text"].startswith("👋 Welcome, Ada &lt;3!")
+    assert "/help — How to use this bot" in reply["text"]
+    assert reply["parse_mode"] == "HTML"
+    services = services_of(application)
+    async with session_scope(services.sessionmaker) as session:
+        chat = await session.scalar(select(Chat).where(Chat.telegram_id == 4242))
+    assert chat is not None
+    assert (chat.type.value, chat.status, chat.timezone) == (
+        "private",
+        ChatStatus.ACTIVE,
+        "Europe/Warsaw",
+    )
+
+
+async def test_start_again_says_welcome_back_and_records_one_join(application, api, deliver):
+    await deliver(api.user_message("/start footer-link", user_id=77))
+    await deliver(api.user_message("/start", user_id=77))
+
+    texts = [m["text"] for m in api.sent_messages(chat_id=77)]
+    assert texts[1].startswith("👋 Welcome back, Ada!")
+    async with session_scope(services_of(application).sessionmaker) as session:
+        events = (await session.scalars(select(ChatEvent))).all()
+    assert [(e.event, e.campaign) for e in events] == [("join", "footer-link")]
+
+
+async def test_a_hostile_deep_link_payload_is_not_recorded(application, api, deliver):
+    await deliver(api.user_message("/start <script>alert(1)</script>", user_id=78))
+
+    assert api.sent_messages(chat_id=78)[0]["text"].startswith("👋 Welcome")
+    async with session_scope(services_of(application).sessionmaker) as session:
+        chat = await session.scalar(select(Chat).where(Chat.telegram_id == 78))
+    assert chat.joined_via is None
+
+
+async def test_help_lists_the_commands(application, api, deliver):
+    await deliver(api.user_message("/help", user_id=5))
+
+    [reply] = api.sent_messages(chat_id=5)
+    assert reply["text"].startswith("<b>What I can do</b>")
+    assert "/start — Welcome and what I can do" in reply["text"]
+
+
+async def test_start_up_publishes_the_command_menu_and_loads_topics(application, api):
+    [call] = api.calls_to("setMyCommands")
+    assert [c["command"] for c in call.params["commands"]] == ["start", "help"]
+    async with session_scope(services_of(application).sessionmaker) as session:
+        slugs = set(await session.scalars(select(Topic.slug)))
+    assert {"world", "tech", "general"} <= slugs
+
+
+async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
+    application, api, deliver, caplog
+):
+    async def explode(update, context):
+        raise RuntimeError("boom")
+
+    from telegram.ext import CommandHandler
+
+    application.add_handler(CommandHandler("explode", explode), group=-1)
+    await deliver(api.user_message("/explode", user_id=9))
+
+    [reply] = api.sent_messages(chat_id=9)
+    assert reply["text"].startswith("Sorry, something went wrong on our side.")
+    [record] = [r for r in caplog.records if r.name == "bot.handlers.errors"]
+    assert record.exc_info[1].args == ("boom",)
