@@ -1,0 +1,72 @@
+"""The outbox: every message to a chat is a row here before the sender sends it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from digests.models import Delivery, DeliveryKind, DeliveryStatus, Priority
+
+# Rows per INSERT statement: well under SQLite's 32,766 bound parameters at ~10 columns a row.
+CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """A message to queue; `chat_id` is newsbot's chat row id, not Telegram's chat id.
+
+    The payload holds Bot API parameters except chat_id, which the sender fills in at send
+    time, so a group that migrates to a supergroup still gets its queued messages.
+    """
+
+    chat_id: int
+    kind: DeliveryKind
+    ref: str
+    payload: dict[str, Any]
+    part: int = 0
+    priority: int = Priority.DIGEST
+    method: str = "sendMessage"
+    not_before: datetime | None = None
+
+
+def _insert_for(session: AsyncSession) -> Any:
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    if dialect == "postgresql":
+        return postgres_insert(Delivery)
+    if dialect == "sqlite":
+        return sqlite_insert(Delivery)
+    return insert(Delivery)
+
+
+async def enqueue(
+    *, session: AsyncSession, messages: Sequence[OutgoingMessage], now: datetime
+) -> None:
+    """Queue messages; one already queued (same kind, ref, chat and part) is left as it is."""
+    statement = _insert_for(session).on_conflict_do_nothing(
+        index_elements=["kind", "ref", "chat_id", "part"]
+    )
+    for start in range(0, len(messages), CHUNK):
+        rows = [
+            {
+                "chat_id": message.chat_id,
+                "kind": message.kind,
+                "ref": message.ref,
+                "part": message.part,
+                "method": message.method,
+                "payload": message.payload,
+                "priority": int(message.priority),
+                "status": DeliveryStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": message.not_before or now,
+                "created_at": now,
+            }
+            for message in messages[start : start + CHUNK]
+        ]
+        await session.execute(statement, rows)
