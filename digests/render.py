@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import gettext
 import io
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_date, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    pass_environment,
+    select_autoescape,
+)
 
 from digests.resources import templates_dir
+from digests.telegram_text import clip, safe_url
 
 DEFAULT_LANGUAGE = "en"
 
@@ -29,6 +39,31 @@ def _load_translations(locale_dir: Path, language: str) -> gettext.NullTranslati
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@pass_environment
+def local_date(env: Environment, moment: datetime, tz: str) -> str:
+    """A date in the reader's zone and language, e.g. 'Monday, 30 November 2026'."""
+    return format_date(
+        moment.astimezone(ZoneInfo(tz)).date(), "full", locale=env.globals["language"]
+    )
+
+
+@pass_environment
+def local_time(
+    env: Environment, moment: datetime, tz: str, reference: datetime | None = None
+) -> str:
+    """A time in the reader's zone: '07:45', or with the day when not on the reference's day."""
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    language = env.globals["language"]
+    if reference is None or local.date() == reference.astimezone(zone).date():
+        return format_time(local, "HH:mm", locale=language)
+    day = format_skeleton("MMMd", local, locale=language)
+    return f"{day}, {format_time(local, 'HH:mm', locale=language)}"
+
+
+FILTERS = {"local_date": local_date, "local_time": local_time, "clip": clip, "safe_url": safe_url}
 
 
 class Renderer:
@@ -69,6 +104,7 @@ class Renderer:
                 _load_translations(self.directory / "locale", language), newstyle=True
             )
             env.globals["language"] = language
+            env.filters.update(FILTERS)
             self._environments[language] = env
         return env
 

@@ -1,0 +1,72 @@
+"""Telegram's text rules: lengths in UTF-16 code units after entity parsing, splitting on blocks."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+_TAG = re.compile(r"<[^>]*>")
+_LINK_SCHEMES = {"http", "https", "tg"}
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an astral emoji counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_length(telegram_html: str) -> int:
+    """Length of Telegram HTML after its tags are parsed away and entities decoded."""
+    return utf16_len(html.unescape(_TAG.sub("", telegram_html)))
+
+
+def safe_url(url: str | None) -> str:
+    """The URL if Telegram can link to it (http, https, tg), else an empty string."""
+    if not url:
+        return ""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return ""
+    return url.strip() if scheme in _LINK_SCHEMES else ""
+
+
+def clip(text: str, limit: int) -> str:
+    """Text cut to at most `limit` characters on a word boundary where one is near, with '…'."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+class BlockTooLong(ValueError):
+    """One block alone is longer than a message may be."""
+
+
+def pack(
+    blocks: Sequence[str], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
+) -> list[str]:
+    """Join blocks into as few messages as fit `limit`, never splitting a block."""
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    gap = utf16_len(separator)
+    for block in blocks:
+        size = visible_length(block)
+        if size > limit:
+            raise BlockTooLong(f"a block of {size} units cannot fit a message of {limit}")
+        if current and used + gap + size > limit:
+            parts.append(separator.join(current))
+            current, used = [], 0
+        used += size + (gap if current else 0)
+        current.append(block)
+    if current:
+        parts.append(separator.join(current))
+    return parts
