@@ -8,7 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.models import Chat, ChatEvent, ChatStatus, ChatType
+from digests.editions.schedule import next_digest_at
+from digests.models import Chat, ChatEvent, ChatStatus, ChatType, Frequency
+
+DEFAULT_DIGEST_TIMES = ("08:00",)
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ async def get_chat(*, session: AsyncSession, telegram_id: int) -> Chat | None:
     return await session.scalar(select(Chat).where(Chat.telegram_id == telegram_id))
 
 
+def reschedule(chat: Chat, *, now: datetime) -> None:
+    """Set the chat's next digest moment from its schedule (call after any schedule change)."""
+    chat.next_digest_at = next_digest_at(
+        timezone=chat.timezone,
+        times=chat.digest_times,
+        frequency=chat.frequency,
+        weekly_day=chat.weekly_day,
+        after=now,
+    )
+
+
 async def register_chat(
     *,
     session: AsyncSession,
@@ -55,10 +69,14 @@ async def register_chat(
             language=language,
             timezone=timezone,
             joined_via=campaign,
+            digest_times=list(DEFAULT_DIGEST_TIMES),
+            frequency=Frequency.DAILY,
+            status=ChatStatus.ACTIVE,
             created_at=now,
             updated_at=now,
         )
         session.add(chat)
+        reschedule(chat, now=now)
     elif chat.status is not ChatStatus.ACTIVE:
         chat.status = ChatStatus.ACTIVE
         reactivated = True

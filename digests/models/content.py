@@ -81,7 +81,9 @@ class Article(Base):
     categories: Mapped[list[str]] = mapped_column(default=list)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime] = mapped_column(index=True)
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Digest windows are on arrival time: an article published earlier but fetched late
+    # still reaches the next digest instead of falling before a window already sent.
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     story_id: Mapped[int | None] = mapped_column(
         ForeignKey("stories.id", ondelete="SET NULL"), index=True

@@ -190,6 +190,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('url', name=op.f('uq_articles_url'))
     )
     op.create_index(op.f('ix_articles_content_hash'), 'articles', ['content_hash'], unique=False)
+    op.create_index(op.f('ix_articles_fetched_at'), 'articles', ['fetched_at'], unique=False)
     op.create_index(op.f('ix_articles_published_at'), 'articles', ['published_at'], unique=False)
     op.create_index('ix_articles_source_guid', 'articles', ['source_id', 'guid'], unique=False)
     op.create_index(op.f('ix_articles_story_id'), 'articles', ['story_id'], unique=False)

@@ -1,0 +1,277 @@
+"""Building due digests: claim chats, assemble and render once per audience, queue, advance."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from digests.deeplinks import start_link, topics_payload
+from digests.editions.assemble import Digest, Limits, assemble
+from digests.editions.candidates import load_candidates
+from digests.editions.layout import DigestView, render_digest, render_nothing_new
+from digests.editions.schedule import next_digest_at
+from digests.models import (
+    Chat,
+    ChatStatus,
+    DeliveryKind,
+    Edition,
+    Frequency,
+    Priority,
+    Subscription,
+    Topic,
+)
+from digests.outbox import OutgoingMessage, enqueue
+from digests.render import Renderer
+
+FIRST_WINDOW = timedelta(hours=24)
+# Claim a digest this long after its moment, so articles stored in a transaction that was
+# still open at that moment are committed before the window is read.
+SETTLE = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How digests are built."""
+
+    limits: Limits = Limits()
+    send_empty: bool = False
+    bot_username: str | None = None
+    batch_size: int = 1000
+
+
+@dataclass
+class BuildReport:
+    """What a run built."""
+
+    chats: int = 0
+    editions: int = 0
+    messages: int = 0
+    renderings: int = 0
+
+    def add(self, other: BuildReport) -> None:
+        """Accumulate another batch's counts."""
+        self.chats += other.chats
+        self.editions += other.editions
+        self.messages += other.messages
+        self.renderings += other.renderings
+
+
+@dataclass(frozen=True)
+class DueChat:
+    """The columns of a due chat that building its digest needs."""
+
+    id: int
+    language: str
+    timezone: str
+    digest_times: list[str]
+    frequency: Frequency
+    weekly_day: int | None
+    link_previews: bool
+    scheduled_for: datetime
+    window_start: datetime
+    topic_ids: tuple[int, ...] = field(default=())
+
+
+async def claim_due_chats(*, session: AsyncSession, now: datetime, limit: int) -> list[DueChat]:
+    """Lock up to `limit` active chats whose digest is due (SKIP LOCKED on PostgreSQL)."""
+    query = (
+        select(
+            Chat.id,
+            Chat.language,
+            Chat.timezone,
+            Chat.digest_times,
+            Chat.frequency,
+            Chat.weekly_day,
+            Chat.link_previews,
+            Chat.next_digest_at,
+            Chat.last_digest_at,
+        )
+        .where(Chat.status == ChatStatus.ACTIVE, Chat.next_digest_at <= now - SETTLE)
+        .order_by(Chat.next_digest_at, Chat.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Chat)
+    )
+    rows = (await session.execute(query)).all()
+    return [
+        DueChat(
+            id=row.id,
+            language=row.language,
+            timezone=row.timezone,
+            digest_times=row.digest_times,
+            frequency=row.frequency,
+            weekly_day=row.weekly_day,
+            link_previews=row.link_previews,
+            scheduled_for=row.next_digest_at,
+            window_start=row.last_digest_at or row.next_digest_at - FIRST_WINDOW,
+        )
+        for row in rows
+    ]
+
+
+async def digest_topics(
+    *, session: AsyncSession, chat_ids: Sequence[int]
+) -> dict[int, tuple[int, ...]]:
+    """Each chat's active digest topics, in the newsroom's topic order."""
+    rows = await session.execute(
+        select(Subscription.chat_id, Subscription.topic_id)
+        .join(Topic, Topic.id == Subscription.topic_id)
+        .where(Subscription.chat_id.in_(chat_ids), Subscription.digest, Topic.active)
+        .order_by(Subscription.chat_id, Topic.position, Topic.id)
+    )
+    topics: dict[int, list[int]] = defaultdict(list)
+    for chat_id, topic_id in rows:
+        topics[chat_id].append(topic_id)
+    return {chat_id: tuple(ids) for chat_id, ids in topics.items()}
+
+
+def _insert(session: AsyncSession, model: type) -> object:
+    is_pg = session.bind is not None and session.bind.dialect.name == "postgresql"
+    return (postgres_insert if is_pg else sqlite_insert)(model)
+
+
+def digest_ref(scheduled_for: datetime) -> str:
+    """The outbox reference of the digest for a scheduled moment (unique per chat with it)."""
+    return "digest:" + scheduled_for.strftime("%Y%m%dT%H%M%SZ")
+
+
+async def build_due_editions(
+    *, session: AsyncSession, renderer: Renderer, now: datetime, options: BuildOptions
+) -> BuildReport:
+    """One batch: due chats get their edition queued and their next moment set."""
+    due = await claim_due_chats(session=session, now=now, limit=options.batch_size)
+    report = BuildReport(chats=len(due))
+    if not due:
+        return report
+    topics_by_chat = await digest_topics(session=session, chat_ids=[chat.id for chat in due])
+    topic_rows = (await session.execute(select(Topic.id, Topic.slug, Topic.name))).all()
+    names = {row.id: row.name for row in topic_rows}
+    slugs = {row.id: row.slug for row in topic_rows}
+
+    windows: dict[tuple[datetime, datetime], set[int]] = defaultdict(set)
+    for chat in due:
+        windows[(chat.window_start, chat.scheduled_for)].update(topics_by_chat.get(chat.id, ()))
+    candidates = {
+        window: await load_candidates(
+            session=session, start=window[0], end=window[1], topic_ids=sorted(topic_ids)
+        )
+        for window, topic_ids in windows.items()
+        if topic_ids
+    }
+
+    digests: dict[tuple[object, ...], Digest] = {}
+    renderings: dict[tuple[object, ...], list[str]] = {}
+    editions, messages, advances = [], [], []
+    for chat in due:
+        topic_ids = topics_by_chat.get(chat.id, ())
+        window = (chat.window_start, chat.scheduled_for)
+        parts: list[str] = []
+        digest = Digest()
+        render_key: tuple[object, ...] = ()
+        if topic_ids:
+            digest_key = (topic_ids, window)
+            if digest_key not in digests:
+                digests[digest_key] = assemble(
+                    candidates[window], topic_ids, now=chat.scheduled_for, limits=options.limits
+                )
+            digest = digests[digest_key]
+            render_key = (topic_ids, window, chat.language, chat.timezone)
+            if render_key not in renderings:
+                renderings[render_key] = _render(
+                    renderer, digest, chat, topic_ids, names, slugs, options
+                )
+            parts = renderings[render_key]
+        ref = digest_ref(chat.scheduled_for)
+        editions.append(
+            {
+                "chat_id": chat.id,
+                "scheduled_for": chat.scheduled_for,
+                "window_start": chat.window_start,
+                "window_end": chat.scheduled_for,
+                "article_ids": digest.article_ids,
+                "parts": len(parts),
+                "render_key": _key_digest(render_key) if topic_ids else None,
+                "built_at": now,
+            }
+        )
+        messages.extend(_messages(chat, ref, parts))
+        advances.append(
+            {
+                "id": chat.id,
+                "last_digest_at": chat.scheduled_for,
+                "next_digest_at": next_digest_at(
+                    timezone=chat.timezone,
+                    times=chat.digest_times,
+                    frequency=chat.frequency,
+                    weekly_day=chat.weekly_day,
+                    # A bot that was down skips the moments it missed rather than catching up.
+                    after=max(chat.scheduled_for, now),
+                ),
+            }
+        )
+    await session.execute(
+        _insert(session, Edition).on_conflict_do_nothing(
+            index_elements=["chat_id", "scheduled_for"]
+        ),
+        editions,
+    )
+    await enqueue(session=session, messages=messages, now=now)
+    await session.execute(update(Chat), advances)
+    report.editions = len(editions)
+    report.messages = len(messages)
+    report.renderings = len(renderings)
+    return report
+
+
+def _key_digest(key: tuple[object, ...]) -> str:
+    # Stable across processes (unlike hash()), so editions sharing a rendering can be found.
+    return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
+
+
+def _render(
+    renderer: Renderer,
+    digest: Digest,
+    chat: DueChat,
+    topic_ids: tuple[int, ...],
+    names: dict[int, str],
+    slugs: dict[int, str],
+    options: BuildOptions,
+) -> list[str]:
+    join_url = None
+    if options.bot_username:
+        join_url = start_link(options.bot_username, topics_payload(list(topic_ids), slugs))
+    view = DigestView(
+        language=chat.language,
+        timezone=chat.timezone,
+        edition_at=chat.scheduled_for,
+        topic_names=names,
+        join_url=join_url,
+    )
+    if digest:
+        return render_digest(renderer, digest, view)
+    return render_nothing_new(renderer, view) if options.send_empty else []
+
+
+def _messages(chat: DueChat, ref: str, parts: Iterable[str]) -> list[OutgoingMessage]:
+    return [
+        OutgoingMessage(
+            chat_id=chat.id,
+            kind=DeliveryKind.DIGEST,
+            ref=ref,
+            part=number,
+            priority=Priority.DIGEST,
+            payload={
+                "text": text,
+                "parse_mode": "HTML",
+                "link_preview_options": {"is_disabled": not chat.link_previews},
+            },
+        )
+        for number, text in enumerate(parts)
+    ]
