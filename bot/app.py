@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
 from bot.handlers.errors import report_error
 from bot.handlers.start import help_command, start
+from bot.jobs import build_digests
 from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
 from digests.config import Settings
@@ -37,6 +38,15 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_error_handler(report_error)
+
+
+def register_jobs(application: NewsApplication, settings: Settings) -> None:
+    """The recurring jobs; schedule state lives in the database, so a restart loses nothing."""
+    jobs = application.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    jobs.run_repeating(
+        build_digests, interval=settings.digest_interval_seconds, first=1, name="build_digests"
+    )
 
 
 async def open_services(application: NewsApplication) -> None:
@@ -93,4 +103,5 @@ def build_application(
         settings=settings, renderer=renderer or Renderer(default_language=settings.default_language)
     )
     register_handlers(application)
+    register_jobs(application, settings)
     return application

@@ -123,6 +123,14 @@ def check(settings: Settings) -> None:
     click.echo(f"{_database_label(settings)}: at {head}, models and migrations agree")
 
 
+def _register_subcommands() -> None:
+    # Imported here: the subcommand modules import `fail` from this one.
+    from bot.cli_digests import preview
+
+    cli.add_command(preview)
+
+
 def main() -> None:
     """Console-script entry point."""
+    _register_subcommands()
     cli(prog_name="newsbot")

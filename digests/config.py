@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
+    digest_items_per_section: int = Field(default=5, ge=1, le=50)
+    digest_max_items: int = Field(default=15, ge=1, le=100)
+    digest_send_empty: bool = False
+    digest_interval_seconds: float = Field(default=30, gt=0, le=3600)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -64,6 +64,9 @@ class Limits:
     total: int = 15
 
 
+DEFAULT_LIMITS = Limits()
+
+
 @dataclass(frozen=True)
 class Digest:
     """The sections of one digest; empty when there is nothing new."""
@@ -100,7 +103,7 @@ def assemble(
     topic_ids: Sequence[int],
     *,
     now: datetime,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Digest:
     """Sections in the chat's topic order; an article appears once, a story once."""
     topic_order = {topic: position for position, topic in enumerate(topic_ids)}

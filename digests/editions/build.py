@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.deeplinks import start_link, topics_payload
-from digests.editions.assemble import Digest, Limits, assemble
+from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, assemble
 from digests.editions.candidates import load_candidates
 from digests.editions.layout import DigestView, render_digest, render_nothing_new
 from digests.editions.schedule import next_digest_at
@@ -41,7 +41,7 @@ SETTLE = timedelta(seconds=5)
 class BuildOptions:
     """How digests are built."""
 
-    limits: Limits = Limits()
+    limits: Limits = DEFAULT_LIMITS
     send_empty: bool = False
     bot_username: str | None = None
     batch_size: int = 1000
