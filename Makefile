@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint check-migrations clean
+.PHONY: run test lint clean messages
 
 $(BIN)/newsbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,3 +22,8 @@ lint: $(BIN)/newsbot
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Re-extract the templates' strings and merge them into every catalogue (then translate).
+messages: $(BIN)/newsbot
+	$(BIN)/pybabel extract -F babel.cfg --sort-output --no-location --project newsbot -o templates/locale/messages.pot .
+	$(BIN)/pybabel update -i templates/locale/messages.pot -d templates/locale --width 100

@@ -153,3 +153,52 @@ def test_a_long_digest_splits_between_items_and_keeps_headings_with_their_first_
         assert not part.rstrip().endswith(("<b>WORLD</b>", "<b>TECH &amp; SCIENCE</b>"))
     assert parts[0].startswith("<b>📰 Your digest</b>")
     assert parts[-1].rstrip().endswith("https://t.me/newsbot_test_bot?start=t-1-2")
+
+
+def test_polish_readers_get_a_polish_digest_with_polish_dates_and_plurals():
+    story = [
+        Candidate(
+            id=n,
+            title=f"Szczyt {n}",
+            url=f"https://news.example/{n}",
+            summary="",
+            source=f"Źródło {n}",
+            published_at=NOW - timedelta(hours=n),
+            topics={1: 1.0},
+            story_id=7,
+            story_size=6,
+        )
+        for n in range(1, 7)
+    ]
+    view = DigestView(
+        language="pl", timezone="Europe/Warsaw", edition_at=NOW, topic_names={1: "Świat"}
+    )
+    [message] = render_digest(RENDERER, assemble(story, [1], now=NOW), view)
+    lines = parse_telegram_html(message).splitlines()
+    assert lines[0] == "📰 Twój przegląd · poniedziałek, 30 listopada 2026"
+    assert lines[5] == "Źródło 1 · 07:00 · +5 innych źródeł"
+
+
+def test_every_template_string_has_a_polish_translation():
+    """`make messages` then translating keeps this green."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from digests.resources import templates_dir
+
+    options = {"extensions": "jinja2.ext.i18n", "trim_blocks": "True", "lstrip_blocks": "True"}
+    method_map = [("**.html", "jinja2"), ("**.txt", "jinja2")]
+    in_templates = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(
+            str(templates_dir()), method_map, {"**.html": options, "**.txt": options}
+        )
+    }
+    catalogue = templates_dir() / "locale" / "pl" / "LC_MESSAGES" / "messages.po"
+    with catalogue.open("rb") as po:
+        translated = {
+            (m.id if isinstance(m.id, str) else m.id[0])
+            for m in read_po(po)
+            if m.id and all(m.string if isinstance(m.string, tuple) else [m.string]) and not m.fuzzy
+        }
+    assert sorted(in_templates - translated) == []
