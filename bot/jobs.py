@@ -6,7 +6,7 @@ import logging
 
 from bot.context import NewsContext
 from digests.editions.assemble import Limits
-from digests.editions.build import BuildOptions, BuildReport, build_due_editions
+from digests.editions.build import BuildCache, BuildOptions, BuildReport, build_due_editions
 from digests.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,15 @@ def digest_options(context: NewsContext) -> BuildOptions:
 async def build_digests(context: NewsContext) -> None:
     """Build and queue every digest that is due, one transaction per batch."""
     options = digest_options(context)
-    total = BuildReport()
+    total, cache, now = BuildReport(), BuildCache(), utcnow()
     for _ in range(MAX_DIGEST_BATCHES):
         async with context.session() as session:
             report = await build_due_editions(
-                session=session, renderer=context.services.renderer, now=utcnow(), options=options
+                session=session,
+                renderer=context.services.renderer,
+                now=now,
+                options=options,
+                cache=cache,
             )
         total.add(report)
         if report.chats < options.batch_size:

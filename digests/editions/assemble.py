@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -98,39 +99,73 @@ def best_topic(article: Candidate, topic_order: Mapping[int, int]) -> int | None
     return max(mine, key=lambda topic: (article.topics[topic], -topic_order[topic]))
 
 
+Ranked = tuple[float, int, Candidate]  # (-score, id, article): sorts best first
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A window's candidates ranked once and indexed by topic and story, for many digests."""
+
+    by_topic: Mapping[int, tuple[Ranked, ...]]
+    by_story: Mapping[int, tuple[Candidate, ...]]
+
+    @classmethod
+    def of(cls, candidates: Sequence[Candidate], *, now: datetime) -> Pool:
+        """Rank every candidate at `now`; index it under its topics (best first) and story."""
+        by_topic: dict[int, list[Ranked]] = defaultdict(list)
+        by_story: dict[int, list[Candidate]] = defaultdict(list)
+        for article in candidates:
+            ranked = (-rank(article, now=now), article.id, article)
+            for topic in article.topics:
+                by_topic[topic].append(ranked)
+            if article.story_id:
+                by_story[article.story_id].append(article)
+        return cls(
+            by_topic={topic: tuple(sorted(members)) for topic, members in by_topic.items()},
+            by_story={story: tuple(members) for story, members in by_story.items()},
+        )
+
+
 def assemble(
-    candidates: Sequence[Candidate],
+    candidates: Sequence[Candidate] | Pool,
     topic_ids: Sequence[int],
     *,
     now: datetime,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Digest:
-    """Sections in the chat's topic order; an article appears once, a story once."""
+    """Sections in the chat's topic order; an article appears once, a story once.
+
+    Walks the chat's topics best-first and stops when the digest is full, so the cost
+    follows the digest's size, not the archive's.
+    """
+    pool = candidates if isinstance(candidates, Pool) else Pool.of(candidates, now=now)
     topic_order = {topic: position for position, topic in enumerate(topic_ids)}
-    stories: dict[object, list[tuple[float, Candidate]]] = defaultdict(list)
-    for article in candidates:
-        if any(topic in topic_order for topic in article.topics):
-            key = ("story", article.story_id) if article.story_id else ("article", article.id)
-            stories[key].append((rank(article, now=now), article))
-
-    items: list[tuple[int, Item]] = []
-    for members in stories.values():
-        members.sort(key=lambda pair: (-pair[0], pair[1].id))
-        score, lead = members[0]
-        others = {article.source for _, article in members[1:]} - {lead.source}
-        topic = best_topic(lead, topic_order)
-        if topic is not None:
-            items.append((topic, Item(article=lead, more_sources=len(others), score=score)))
-
-    items.sort(key=lambda pair: (-pair[1].score, pair[1].article.id))
+    streams = [pool.by_topic.get(topic, ()) for topic in topic_ids]
+    seen_articles: set[int] = set()
+    seen_stories: set[int] = set()
     chosen: dict[int, list[Item]] = defaultdict(list)
     taken = 0
-    for topic, item in items:
+    for negative_score, article_id, article in heapq.merge(*streams):
         if taken >= limits.total:
             break
-        if len(chosen[topic]) < limits.per_section:
-            chosen[topic].append(item)
-            taken += 1
+        if article_id in seen_articles:
+            continue
+        seen_articles.add(article_id)
+        if article.story_id:
+            # The first member met is the story's best; the rest only add to its count.
+            if article.story_id in seen_stories:
+                continue
+            seen_stories.add(article.story_id)
+        topic = best_topic(article, topic_order)
+        if topic is None or len(chosen[topic]) >= limits.per_section:
+            continue
+        others = {
+            member.source
+            for member in pool.by_story.get(article.story_id or 0, ())
+            if member.id != article_id and any(t in topic_order for t in member.topics)
+        } - {article.source}
+        chosen[topic].append(Item(article=article, more_sources=len(others), score=-negative_score))
+        taken += 1
     sections = tuple(
         Section(topic_id=topic, items=tuple(chosen[topic]))
         for topic in topic_ids

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.deeplinks import start_link, topics_payload
-from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, assemble
+from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, Pool, assemble
 from digests.editions.candidates import load_candidates
 from digests.editions.layout import DigestView, render_digest, render_nothing_new
 from digests.editions.schedule import next_digest_at
@@ -32,6 +32,7 @@ from digests.outbox import OutgoingMessage, enqueue
 from digests.render import Renderer
 
 FIRST_WINDOW = timedelta(hours=24)
+_IDS_PER_STATEMENT = 900  # under SQLite's older 999 bound-parameter limit
 # Claim a digest this long after its moment, so articles stored in a transaction that was
 # still open at that moment are committed before the window is read.
 SETTLE = timedelta(seconds=5)
@@ -44,7 +45,7 @@ class BuildOptions:
     limits: Limits = DEFAULT_LIMITS
     send_empty: bool = False
     bot_username: str | None = None
-    batch_size: int = 1000
+    batch_size: int = 2000
 
 
 @dataclass
@@ -62,6 +63,17 @@ class BuildReport:
         self.editions += other.editions
         self.messages += other.messages
         self.renderings += other.renderings
+
+
+@dataclass
+class BuildCache:
+    """Work shared by the batches of one run: windows read, digests assembled, text rendered."""
+
+    pools: dict[tuple[datetime, datetime], Pool] = field(default_factory=dict)
+    digests: dict[tuple[object, ...], Digest] = field(default_factory=dict)
+    # Kept as UTF-8: one emoji in a str makes Python store the whole text at 4 bytes a char.
+    renderings: dict[tuple[object, ...], tuple[str, list[bytes]]] = field(default_factory=dict)
+    blocks: dict[tuple[object, ...], str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -143,9 +155,19 @@ def digest_ref(scheduled_for: datetime) -> str:
 
 
 async def build_due_editions(
-    *, session: AsyncSession, renderer: Renderer, now: datetime, options: BuildOptions
+    *,
+    session: AsyncSession,
+    renderer: Renderer,
+    now: datetime,
+    options: BuildOptions,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
-    """One batch: due chats get their edition queued and their next moment set."""
+    """One batch: due chats get their edition queued and their next moment set.
+
+    Pass the same `cache` to the batches of one run (windows end in the past, so what they
+    read cannot change between batches).
+    """
+    cache = BuildCache() if cache is None else cache
     due = await claim_due_chats(session=session, now=now, limit=options.batch_size)
     report = BuildReport(chats=len(due))
     if not due:
@@ -155,40 +177,36 @@ async def build_due_editions(
     names = {row.id: row.name for row in topic_rows}
     slugs = {row.id: row.slug for row in topic_rows}
 
-    windows: dict[tuple[datetime, datetime], set[int]] = defaultdict(set)
+    all_topics = sorted(names)
     for chat in due:
-        windows[(chat.window_start, chat.scheduled_for)].update(topics_by_chat.get(chat.id, ()))
-    candidates = {
-        window: await load_candidates(
-            session=session, start=window[0], end=window[1], topic_ids=sorted(topic_ids)
-        )
-        for window, topic_ids in windows.items()
-        if topic_ids
-    }
-
-    digests: dict[tuple[object, ...], Digest] = {}
-    renderings: dict[tuple[object, ...], list[str]] = {}
-    editions, messages, advances = [], [], []
+        window = (chat.window_start, chat.scheduled_for)
+        if window not in cache.pools and topics_by_chat.get(chat.id):
+            candidates = await load_candidates(
+                session=session, start=window[0], end=window[1], topic_ids=all_topics
+            )
+            cache.pools[window] = Pool.of(candidates, now=chat.scheduled_for)
+    digests, renderings = cache.digests, cache.renderings
+    rendered_before = len(renderings)
+    editions, messages = [], []
     for chat in due:
         topic_ids = topics_by_chat.get(chat.id, ())
         window = (chat.window_start, chat.scheduled_for)
-        parts: list[str] = []
-        digest = Digest()
-        render_key: tuple[object, ...] = ()
+        digest, key, parts = Digest(), None, []
         if topic_ids:
             digest_key = (topic_ids, window)
             if digest_key not in digests:
                 digests[digest_key] = assemble(
-                    candidates[window], topic_ids, now=chat.scheduled_for, limits=options.limits
+                    cache.pools[window], topic_ids, now=chat.scheduled_for, limits=options.limits
                 )
             digest = digests[digest_key]
             render_key = (topic_ids, window, chat.language, chat.timezone)
             if render_key not in renderings:
-                renderings[render_key] = _render(
-                    renderer, digest, chat, topic_ids, names, slugs, options
+                texts = _render(
+                    renderer, digest, chat, topic_ids, names, slugs, options, cache.blocks
                 )
-            parts = renderings[render_key]
-        ref = digest_ref(chat.scheduled_for)
+                renderings[render_key] = (_key_digest(render_key), [t.encode() for t in texts])
+            key, encoded = renderings[render_key]
+            parts = [text.decode() for text in encoded]
         editions.append(
             {
                 "chat_id": chat.id,
@@ -197,25 +215,11 @@ async def build_due_editions(
                 "window_end": chat.scheduled_for,
                 "article_ids": digest.article_ids,
                 "parts": len(parts),
-                "render_key": _key_digest(render_key) if topic_ids else None,
+                "render_key": key,
                 "built_at": now,
             }
         )
-        messages.extend(_messages(chat, ref, parts))
-        advances.append(
-            {
-                "id": chat.id,
-                "last_digest_at": chat.scheduled_for,
-                "next_digest_at": next_digest_at(
-                    timezone=chat.timezone,
-                    times=chat.digest_times,
-                    frequency=chat.frequency,
-                    weekly_day=chat.weekly_day,
-                    # A bot that was down skips the moments it missed rather than catching up.
-                    after=max(chat.scheduled_for, now),
-                ),
-            }
-        )
+        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), parts))
     await session.execute(
         _insert(session, Edition).on_conflict_do_nothing(
             index_elements=["chat_id", "scheduled_for"]
@@ -223,11 +227,40 @@ async def build_due_editions(
         editions,
     )
     await enqueue(session=session, messages=messages, now=now)
-    await session.execute(update(Chat), advances)
+    await advance(session=session, chats=due, now=now)
     report.editions = len(editions)
     report.messages = len(messages)
-    report.renderings = len(renderings)
+    report.renderings = len(renderings) - rendered_before
     return report
+
+
+async def advance(*, session: AsyncSession, chats: Sequence[DueChat], now: datetime) -> None:
+    """Move each chat's window on and set its next moment; chats on one schedule share an UPDATE."""
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for chat in chats:
+        schedule = (
+            chat.scheduled_for,
+            chat.timezone,
+            tuple(chat.digest_times),
+            chat.frequency,
+            chat.weekly_day,
+        )
+        groups[schedule].append(chat.id)
+    for (scheduled_for, timezone, times, frequency, weekly_day), ids in groups.items():
+        following = next_digest_at(
+            timezone=timezone,
+            times=times,
+            frequency=frequency,
+            weekly_day=weekly_day,
+            # A bot that was down skips the moments it missed rather than catching up.
+            after=max(scheduled_for, now),
+        )
+        for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            await session.execute(
+                update(Chat)
+                .where(Chat.id.in_(ids[start : start + _IDS_PER_STATEMENT]))
+                .values(last_digest_at=scheduled_for, next_digest_at=following)
+            )
 
 
 def _key_digest(key: tuple[object, ...]) -> str:
@@ -243,6 +276,7 @@ def _render(
     names: dict[int, str],
     slugs: dict[int, str],
     options: BuildOptions,
+    blocks: dict[tuple[object, ...], str],
 ) -> list[str]:
     join_url = None
     if options.bot_username:
@@ -255,7 +289,7 @@ def _render(
         join_url=join_url,
     )
     if digest:
-        return render_digest(renderer, digest, view)
+        return render_digest(renderer, digest, view, cache=blocks)
     return render_nothing_new(renderer, view) if options.send_empty else []
 
 

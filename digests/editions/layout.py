@@ -23,11 +23,30 @@ class DigestView:
 
 
 def render_digest(
-    renderer: Renderer, digest: Digest, view: DigestView, *, limit: int = MESSAGE_LIMIT
+    renderer: Renderer,
+    digest: Digest,
+    view: DigestView,
+    *,
+    limit: int = MESSAGE_LIMIT,
+    cache: dict[tuple[object, ...], str] | None = None,
 ) -> list[str]:
-    """The digest's messages: header, sections of items, footer; split only between items."""
+    """The digest's messages: header, sections of items, footer; split only between items.
+
+    `cache` keeps rendered items and headings between calls: many audiences share articles,
+    and an item looks the same wherever the language, zone and edition time are the same.
+    """
     values = {"tz": view.timezone, "edition_at": view.edition_at}
-    render = renderer.render
+    cache = {} if cache is None else cache
+
+    def render(name: str, *, language: str, key: object = None, **context: object) -> str:
+        if key is None:
+            return renderer.render(name, language=language, **context)
+        full_key = (name, language, view.timezone, view.edition_at, key)
+        text = cache.get(full_key)
+        if text is None:
+            text = cache[full_key] = renderer.render(name, language=language, **context)
+        return text
+
     blocks = [
         render(
             "digest/header.html",
@@ -37,11 +56,16 @@ def render_digest(
         )
     ]
     for section in digest.sections:
-        heading = render(
-            "digest/section.html", language=view.language, topic=view.topic_names[section.topic_id]
-        )
+        topic = view.topic_names[section.topic_id]
+        heading = render("digest/section.html", language=view.language, key=topic, topic=topic)
         for position, item in enumerate(section.items):
-            text = render("digest/item.html", language=view.language, item=item, **values)
+            text = render(
+                "digest/item.html",
+                language=view.language,
+                key=(item.article.id, item.more_sources),
+                item=item,
+                **values,
+            )
             # A heading travels with its first item, so no part ends on a bare heading.
             blocks.append(f"{heading}\n{text}" if position == 0 else text)
     blocks.append(render("digest/footer.html", language=view.language, join_url=view.join_url))
