@@ -54,12 +54,20 @@ def pack(
     blocks: Sequence[str], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
 ) -> list[str]:
     """Join blocks into as few messages as fit `limit`, never splitting a block."""
+    return pack_blocks(
+        [(block, visible_length(block)) for block in blocks], limit=limit, separator=separator
+    )
+
+
+def pack_blocks(
+    blocks: Sequence[tuple[str, int]], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
+) -> list[str]:
+    """pack() for blocks whose visible lengths are already known."""
     parts: list[str] = []
     current: list[str] = []
     used = 0
     gap = utf16_len(separator)
-    for block in blocks:
-        size = visible_length(block)
+    for block, size in blocks:
         if size > limit:
             raise BlockTooLong(f"a block of {size} units cannot fit a message of {limit}")
         if current and used + gap + size > limit:

@@ -73,7 +73,7 @@ class BuildCache:
     digests: dict[tuple[object, ...], Digest] = field(default_factory=dict)
     # Kept as UTF-8: one emoji in a str makes Python store the whole text at 4 bytes a char.
     renderings: dict[tuple[object, ...], tuple[str, list[bytes]]] = field(default_factory=dict)
-    blocks: dict[tuple[object, ...], str] = field(default_factory=dict)
+    blocks: dict[tuple[object, ...], tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def _render(
     names: dict[int, str],
     slugs: dict[int, str],
     options: BuildOptions,
-    blocks: dict[tuple[object, ...], str],
+    blocks: dict[tuple[object, ...], tuple[str, int]],
 ) -> list[str]:
     join_url = None
     if options.bot_username:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from digests.editions.assemble import Digest
 from digests.render import Renderer
-from digests.telegram_text import MESSAGE_LIMIT, pack
+from digests.telegram_text import MESSAGE_LIMIT, pack_blocks, visible_length
 
 
 @dataclass(frozen=True)
@@ -22,54 +22,47 @@ class DigestView:
     join_url: str | None = None
 
 
+Block = tuple[str, int]  # rendered text and its length as Telegram counts it
+
+
 def render_digest(
     renderer: Renderer,
     digest: Digest,
     view: DigestView,
     *,
     limit: int = MESSAGE_LIMIT,
-    cache: dict[tuple[object, ...], str] | None = None,
+    cache: dict[tuple[object, ...], Block] | None = None,
 ) -> list[str]:
     """The digest's messages: header, sections of items, footer; split only between items.
 
-    `cache` keeps rendered items and headings between calls: many audiences share articles,
-    and an item looks the same wherever the language, zone and edition time are the same.
+    `cache` keeps rendered blocks between calls: audiences share articles, headings and
+    footers, and each looks the same wherever the language, zone and edition time are.
     """
     values = {"tz": view.timezone, "edition_at": view.edition_at}
     cache = {} if cache is None else cache
 
-    def render(name: str, *, language: str, key: object = None, **context: object) -> str:
-        if key is None:
-            return renderer.render(name, language=language, **context)
-        full_key = (name, language, view.timezone, view.edition_at, key)
-        text = cache.get(full_key)
-        if text is None:
-            text = cache[full_key] = renderer.render(name, language=language, **context)
-        return text
+    def render(name: str, key: object, **context: object) -> Block:
+        full_key = (name, view.language, view.timezone, view.edition_at, key)
+        block = cache.get(full_key)
+        if block is None:
+            text = renderer.render(name, language=view.language, **context)
+            block = cache[full_key] = (text, visible_length(text))
+        return block
 
-    blocks = [
-        render(
-            "digest/header.html",
-            language=view.language,
-            topics=[view.topic_names[section.topic_id] for section in digest.sections],
-            **values,
-        )
-    ]
+    topics = tuple(view.topic_names[section.topic_id] for section in digest.sections)
+    blocks = [render("digest/header.html", topics, topics=topics, **values)]
     for section in digest.sections:
         topic = view.topic_names[section.topic_id]
-        heading = render("digest/section.html", language=view.language, key=topic, topic=topic)
+        heading, heading_length = render("digest/section.html", topic, topic=topic)
         for position, item in enumerate(section.items):
-            text = render(
-                "digest/item.html",
-                language=view.language,
-                key=(item.article.id, item.more_sources),
-                item=item,
-                **values,
-            )
-            # A heading travels with its first item, so no part ends on a bare heading.
-            blocks.append(f"{heading}\n{text}" if position == 0 else text)
-    blocks.append(render("digest/footer.html", language=view.language, join_url=view.join_url))
-    return pack([block for block in blocks if block], limit=limit)
+            key = (item.article.id, item.more_sources)
+            text, length = render("digest/item.html", key, item=item, **values)
+            if position == 0:
+                # A heading travels with its first item, so no part ends on a bare heading.
+                text, length = f"{heading}\n{text}", heading_length + 1 + length
+            blocks.append((text, length))
+    blocks.append(render("digest/footer.html", view.join_url, join_url=view.join_url))
+    return pack_blocks([block for block in blocks if block[0]], limit=limit)
 
 
 def render_nothing_new(renderer: Renderer, view: DigestView) -> list[str]:
