@@ -12,6 +12,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
@@ -21,7 +22,15 @@ from telegram.request import BaseRequest
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
 from bot.handlers.errors import report_error
 from bot.handlers.start import help_command, start
+from bot.handlers.topics import (
+    my_subscriptions,
+    show_topics,
+    subscribe_command,
+    toggle_topic_button,
+    unsubscribe_command,
+)
 from bot.jobs import build_digests
+from bot.keyboards import TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
 from digests.config import Settings
@@ -37,6 +46,11 @@ def register_handlers(application: NewsApplication) -> None:
     """Every handler, in order. Order matters: the first matching handler in a group wins."""
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("topics", show_topics))
+    application.add_handler(CallbackQueryHandler(toggle_topic_button, pattern=f"^{TOPIC_TOGGLE}"))
+    application.add_handler(CommandHandler("subscribe", subscribe_command))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
+    application.add_handler(CommandHandler("mysubs", my_subscriptions))
     application.add_error_handler(report_error)
 
 

@@ -6,11 +6,15 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from digests.chats import ChatInfo, register_chat
 from digests.config import Settings
 from digests.db import session_scope
+from digests.models import Chat, ChatType, utcnow
 from digests.render import Renderer
 
 SERVICES_KEY = "services"
@@ -25,6 +29,10 @@ class Services:
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     menu: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Whether a user administers a group, as getChatMember said a short while ago.
+    admins: TTLCache[tuple[int, int], bool] = field(
+        default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)
+    )
 
 
 class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -46,6 +54,27 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         if sessionmaker is None:
             raise RuntimeError("the database is not open: post_init has not run")
         return session_scope(sessionmaker)
+
+    async def current_chat(
+        self, session: AsyncSession, update: Update, *, campaign: str | None = None
+    ) -> Chat:
+        """The update's chat row, registered on first contact (language from the user)."""
+        chat, user = update.effective_chat, update.effective_user
+        assert chat is not None
+        registration = await register_chat(
+            session=session,
+            info=ChatInfo(
+                telegram_id=chat.id,
+                type=ChatType(chat.type),
+                title=chat.title or chat.full_name,
+                username=chat.username,
+            ),
+            language=self.language_for(user.language_code if user else None),
+            timezone=self.settings.default_timezone,
+            now=utcnow(),
+            campaign=campaign,
+        )
+        return registration.chat
 
     def render(self, name: str, *, language: str | None = None, **values: Any) -> str:
         """Render a template in a language (the default when None)."""

@@ -8,8 +8,10 @@ from telegram import Chat as TelegramChat
 from telegram import Update
 
 from bot.context import NewsContext
+from bot.permissions import may_configure
 from digests.chats import ChatInfo, register_chat
 from digests.models import ChatType, utcnow
+from digests.subscriptions import subscribe_from_payload
 
 # Telegram allows deep-link payloads of up to 64 characters from this alphabet.
 CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -43,10 +45,17 @@ async def start(update: Update, context: NewsContext) -> None:
             campaign=campaign,
         )
         chat_language = registration.chat.language
+        # A deep link naming topics subscribes in one tap (the payload is also the campaign).
+        change = None
+        if campaign and await may_configure(update, context):
+            change = await subscribe_from_payload(
+                session=session, chat_id=registration.chat.id, payload=campaign
+            )
     text = context.render(
         "bot/start.html",
         language=chat_language,
         created=registration.created,
+        change=change,
         first_name=user.first_name if user else (chat.title or ""),
         commands=context.commands(chat_language),
     )

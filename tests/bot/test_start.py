@@ -56,8 +56,17 @@ async def test_help_lists_the_commands(application, api, deliver):
 
 
 async def test_start_up_publishes_the_command_menu_and_loads_topics(application, api):
-    [call] = api.calls_to("setMyCommands")
-    assert [c["command"] for c in call.params["commands"]] == ["start", "help"]
+    [call] = [c for c in api.calls_to("setMyCommands") if not c.params.get("language_code")]
+    [polish] = [c for c in api.calls_to("setMyCommands") if c.params.get("language_code") == "pl"]
+    assert polish.params["commands"][0]["description"] == "Powitanie i co potrafię"
+    assert [c["command"] for c in call.params["commands"]] == [
+        "start",
+        "topics",
+        "mysubs",
+        "subscribe",
+        "unsubscribe",
+        "help",
+    ]
     async with session_scope(services_of(application).sessionmaker) as session:
         slugs = set(await session.scalars(select(Topic.slug)))
     assert {"world", "tech", "general"} <= slugs
