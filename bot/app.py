@@ -16,11 +16,14 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    MessageHandler,
+    filters,
 )
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
 from bot.handlers.errors import report_error
+from bot.handlers.settings import setting_text, settings_button, show_settings
 from bot.handlers.start import help_command, start
 from bot.handlers.topics import (
     my_subscriptions,
@@ -30,7 +33,7 @@ from bot.handlers.topics import (
     unsubscribe_command,
 )
 from bot.jobs import build_digests
-from bot.keyboards import TOPIC_TOGGLE
+from bot.keyboards import SETTINGS, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
 from digests.config import Settings
@@ -51,6 +54,10 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("subscribe", subscribe_command))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
     application.add_handler(CommandHandler("mysubs", my_subscriptions))
+    application.add_handler(CommandHandler("settings", show_settings))
+    application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
+    application.add_handler(MessageHandler(filters.LOCATION, setting_text))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, setting_text))
     application.add_error_handler(report_error)
 
 

@@ -23,3 +23,50 @@ def topics_keyboard(states: Sequence[TopicState], *, columns: int = 2) -> Inline
     ]
     rows = [buttons[start : start + columns] for start in range(0, len(buttons), columns)]
     return InlineKeyboardMarkup(rows)
+
+
+SETTINGS = "st:"
+
+
+def settings_keyboard(labels: dict[str, str]) -> InlineKeyboardMarkup:
+    """The /settings screen's buttons; labels come rendered from a template."""
+
+    def button(key: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(labels[key], callback_data=f"{SETTINGS}{key}")
+
+    return InlineKeyboardMarkup(
+        [
+            [button("times"), button("tz")],
+            [button("freq"), button("alerts")],
+            [button("quiet"), button("previews")],
+        ]
+    )
+
+
+def frequency_keyboard(labels: dict[str, str]) -> InlineKeyboardMarkup:
+    """Daily, twice daily, weekly, off."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(labels[key], callback_data=f"{SETTINGS}freq:{key}")]
+            for key in ("daily", "twice", "weekly", "off")
+        ]
+    )
+
+
+def weekday_keyboard(names: list[str]) -> InlineKeyboardMarkup:
+    """One button per weekday (0 = Monday)."""
+    buttons = [
+        InlineKeyboardButton(name, callback_data=f"{SETTINGS}wd:{number}")
+        for number, name in enumerate(names)
+    ]
+    return InlineKeyboardMarkup([buttons[:4], buttons[4:]])
+
+
+def parse_labels(text: str) -> dict[str, str]:
+    """'key = label' lines from a labels template."""
+    labels = {}
+    for line in text.splitlines():
+        key, separator, label = line.partition("=")
+        if separator:
+            labels[key.strip()] = label.strip()
+    return labels

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -63,7 +63,21 @@ def local_time(
     return f"{day}, {format_time(local, 'HH:mm', locale=language)}"
 
 
-FILTERS = {"local_date": local_date, "local_time": local_time, "clip": clip, "safe_url": safe_url}
+@pass_environment
+def weekday_name(env: Environment, day: int | None) -> str:
+    """The weekday's name (0 = Monday) in the template's language."""
+    if day is None:
+        return ""
+    return get_day_names("wide", locale=env.globals["language"])[day]
+
+
+FILTERS = {
+    "weekday_name": weekday_name,
+    "local_date": local_date,
+    "local_time": local_time,
+    "clip": clip,
+    "safe_url": safe_url,
+}
 
 
 class Renderer:

@@ -1,0 +1,142 @@
+"""/settings: digest times, zone, frequency, alerts, quiet hours, previews — by buttons and text."""
+
+from __future__ import annotations
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.constants import ChatType
+
+from bot.context import NewsContext
+from bot.keyboards import (
+    SETTINGS,
+    frequency_keyboard,
+    parse_labels,
+    settings_keyboard,
+    weekday_keyboard,
+)
+from bot.permissions import may_configure
+from digests import chat_settings
+from digests.models import utcnow
+from digests.preferences import (
+    PreferenceError,
+    parse_digest_times,
+    parse_quiet_hours,
+    resolve_timezone,
+    timezone_at,
+)
+
+AWAITING = "awaiting_setting"
+TEXT_FIELDS = {"times", "tz", "quiet"}
+
+
+async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: str = "") -> None:
+    async with context.session() as session:
+        chat = await context.current_chat(session, update)
+        view, language = chat_settings.view_of(chat), chat.language
+    text = context.render("settings/screen.html", language=language, view=view, notice=notice)
+    labels = parse_labels(context.render("settings/buttons.txt", language=language, view=view))
+    markup = settings_keyboard(labels)
+    query = update.callback_query
+    if edit and query is not None:
+        await query.edit_message_text(text, reply_markup=markup)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def show_settings(update: Update, context: NewsContext) -> None:
+    """/settings: the current settings with a button for each."""
+    context.chat_data.pop(AWAITING, None)
+    await _screen(update, context, edit=False)
+
+
+async def settings_button(update: Update, context: NewsContext) -> None:
+    """A tap on the settings screen (admins only in groups)."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    action = query.data.removeprefix(SETTINGS)
+    if not await may_configure(update, context):
+        async with context.session() as session:
+            language = (await context.current_chat(session, update)).language
+        text = context.render("groups/admins_only.html", language=language)
+        await query.answer(text, show_alert=True)
+        return
+    await query.answer()
+    async with context.session() as session:
+        chat = await context.current_chat(session, update)
+        language, now = chat.language, utcnow()
+        if action == "alerts":
+            chat_settings.toggle_alerts(chat)
+        elif action == "previews":
+            chat_settings.toggle_previews(chat)
+        elif action.startswith("freq:") and action != "freq:weekly":
+            chat_settings.set_frequency(chat, action.removeprefix("freq:"), now=now)
+        elif action.startswith("wd:") and action[3:].isdigit() and int(action[3:]) <= 6:
+            chat_settings.set_frequency(chat, "weekly", weekday=int(action[3:]), now=now)
+    if action in TEXT_FIELDS:
+        await _ask(update, context, action, language)
+    elif action == "freq":
+        labels = parse_labels(context.render("settings/frequency.txt", language=language))
+        await query.edit_message_reply_markup(reply_markup=frequency_keyboard(labels))
+    elif action == "freq:weekly":
+        names = context.render("settings/weekdays.txt", language=language).split()
+        await query.edit_message_reply_markup(reply_markup=weekday_keyboard(names))
+    else:
+        await _screen(update, context, edit=True)
+
+
+async def _ask(update: Update, context: NewsContext, field: str, language: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    context.chat_data[AWAITING] = field
+    markup = None
+    if field == "tz" and chat.type == ChatType.PRIVATE:
+        button = KeyboardButton(
+            context.render("settings/share_location.txt", language=language),
+            request_location=True,
+        )
+        markup = ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+    text = context.render(
+        f"settings/ask_{field}.html", language=language, private=chat.type == ChatType.PRIVATE
+    )
+    await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+def awaiting_setting(context: NewsContext) -> str | None:
+    """The setting this chat was asked to type, if any."""
+    return context.chat_data.get(AWAITING) if context.chat_data is not None else None
+
+
+async def setting_text(update: Update, context: NewsContext) -> None:
+    """The reader's typed answer to a settings question; bad input changes nothing."""
+    message = update.effective_message
+    field = awaiting_setting(context)
+    if message is None or field is None or not await may_configure(update, context):
+        return
+    location = message.location
+    async with context.session() as session:
+        chat = await context.current_chat(session, update)
+        language, now = chat.language, utcnow()
+        try:
+            if field == "times":
+                chat_settings.set_digest_times(
+                    chat, parse_digest_times(message.text or ""), now=now
+                )
+            elif field == "tz" and location is not None:
+                zone = timezone_at(location.latitude, location.longitude)
+                chat_settings.set_timezone(chat, zone, now=now)
+            elif field == "tz":
+                chat_settings.set_timezone(
+                    chat, resolve_timezone(message.text or "", now=now), now=now
+                )
+            elif field == "quiet":
+                chat_settings.set_quiet_hours(chat, parse_quiet_hours(message.text or ""))
+        except PreferenceError as error:
+            text = context.render(
+                f"settings/invalid_{error.code}.html", language=language, value=error.value
+            )
+            await message.reply_text(text)
+            return
+    context.chat_data.pop(AWAITING, None)
+    notice = context.render("settings/saved.html", language=language)
+    await message.reply_text(notice, reply_markup=ReplyKeyboardRemove())
+    await _screen(update, context, edit=False)
