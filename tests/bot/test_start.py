@@ -65,6 +65,7 @@ async def test_start_up_publishes_the_command_menu_and_loads_topics(application,
         "mysubs",
         "subscribe",
         "unsubscribe",
+        "settings",
         "help",
     ]
     async with session_scope(services_of(application).sessionmaker) as session:
