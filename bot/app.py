@@ -6,25 +6,32 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
+from bot.flood import guard_flood
+from bot.flood_guard import FloodGuard
+from bot.handlers.channels import connect_channel, toggle_channel_topic
 from bot.handlers.errors import report_error
+from bot.handlers.membership import bot_membership_changed, chat_migrated
 from bot.handlers.settings import setting_text, settings_button, show_settings
 from bot.handlers.start import help_command, start
+from bot.handlers.stop import ask_to_stop, stop_button
 from bot.handlers.topics import (
     my_subscriptions,
     show_topics,
@@ -33,7 +40,7 @@ from bot.handlers.topics import (
     unsubscribe_command,
 )
 from bot.jobs import build_digests
-from bot.keyboards import SETTINGS, TOPIC_TOGGLE
+from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
 from digests.config import Settings
@@ -47,6 +54,12 @@ NewsApplication = Application[Any, NewsContext, Any, Any, Any, Any]
 
 def register_handlers(application: NewsApplication) -> None:
     """Every handler, in order. Order matters: the first matching handler in a group wins."""
+    # Group -1 runs before all others: a flooding user's update stops here.
+    application.add_handler(TypeHandler(Update, guard_flood), group=-1)
+    application.add_handler(
+        ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("topics", show_topics))
@@ -54,6 +67,10 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("subscribe", subscribe_command))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
     application.add_handler(CommandHandler("mysubs", my_subscriptions))
+    application.add_handler(CommandHandler("connect", connect_channel))
+    application.add_handler(CallbackQueryHandler(toggle_channel_topic, pattern=f"^{CHANNEL_TOPIC}"))
+    application.add_handler(CommandHandler("stop", ask_to_stop))
+    application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
@@ -121,7 +138,13 @@ def build_application(
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = Services(
-        settings=settings, renderer=renderer or Renderer(default_language=settings.default_language)
+        settings=settings,
+        renderer=renderer or Renderer(default_language=settings.default_language),
+        flood=FloodGuard(
+            rate=settings.flood_rate,
+            burst=settings.flood_burst,
+            mute_seconds=settings.flood_mute_seconds,
+        ),
     )
     register_handlers(application)
     register_jobs(application, settings)

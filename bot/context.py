@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.flood_guard import FloodGuard
 from digests.chats import ChatInfo, register_chat
 from digests.config import Settings
 from digests.db import session_scope
@@ -30,6 +31,9 @@ class Services:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     menu: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Whether a user administers a group, as getChatMember said a short while ago.
+    flood: FloodGuard = field(
+        default_factory=lambda: FloodGuard(rate=1.0, burst=8, mute_seconds=30)
+    )
     admins: TTLCache[tuple[int, int], bool] = field(
         default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)
     )

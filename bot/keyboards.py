@@ -70,3 +70,31 @@ def parse_labels(text: str) -> dict[str, str]:
         if separator:
             labels[key.strip()] = label.strip()
     return labels
+
+
+CHANNEL_TOPIC = "ct:"
+STOP = "stop:"
+
+
+def channel_topics_keyboard(chat_row_id: int, states: Sequence[TopicState]) -> InlineKeyboardMarkup:
+    """topics_keyboard for a channel managed from a private chat."""
+    buttons = [
+        InlineKeyboardButton(
+            f"{ON if state.subscribed else OFF} {state.name}",
+            callback_data=f"{CHANNEL_TOPIC}{chat_row_id}:{state.slug}",
+        )
+        for state in states
+    ]
+    return InlineKeyboardMarkup([buttons[start : start + 2] for start in range(0, len(buttons), 2)])
+
+
+def stop_keyboard(labels: dict[str, str]) -> InlineKeyboardMarkup:
+    """Confirm or cancel /stop."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(labels["yes"], callback_data=f"{STOP}yes"),
+                InlineKeyboardButton(labels["no"], callback_data=f"{STOP}no"),
+            ]
+        ]
+    )

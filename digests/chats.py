@@ -95,3 +95,65 @@ async def register_chat(
         )
     await session.flush()
     return Registration(chat=chat, created=created, reactivated=reactivated)
+
+
+async def record_departure(
+    *, session: AsyncSession, telegram_id: int, status: ChatStatus, now: datetime
+) -> Chat | None:
+    """The bot was removed, kicked or blocked: stop delivering and count the leave."""
+    chat = await get_chat(session=session, telegram_id=telegram_id)
+    if chat is None:
+        return None
+    if chat.status is ChatStatus.ACTIVE:
+        session.add(
+            ChatEvent(
+                at=now,
+                telegram_chat_id=telegram_id,
+                chat_type=chat.type.value,
+                event="leave" if status is ChatStatus.LEFT else status.value,
+                campaign=chat.joined_via,
+            )
+        )
+    chat.status = status
+    await session.flush()
+    return chat
+
+
+async def migrate_chat(*, session: AsyncSession, old_id: int, new_id: int) -> Chat | None:
+    """A group became a supergroup: keep its row (subscriptions, settings) under the new id."""
+    chat = await get_chat(session=session, telegram_id=old_id)
+    if chat is None or old_id == new_id:
+        return chat
+    existing = await get_chat(session=session, telegram_id=new_id)
+    if existing is not None:
+        # The supergroup already spoke to us first; the old group's choices win.
+        await session.delete(existing)
+        await session.flush()
+    chat.telegram_id = new_id
+    chat.type = ChatType.SUPERGROUP
+    await session.flush()
+    return chat
+
+
+async def forget_chat(*, session: AsyncSession, telegram_id: int, now: datetime) -> bool:
+    """/stop confirmed: delete the chat and everything of it; a leave event stays for stats."""
+    chat = await get_chat(session=session, telegram_id=telegram_id)
+    if chat is None:
+        return False
+    session.add(
+        ChatEvent(
+            at=now,
+            telegram_chat_id=telegram_id,
+            chat_type=chat.type.value,
+            event="stop",
+            campaign=chat.joined_via,
+        )
+    )
+    await session.delete(chat)
+    await session.flush()
+    return True
+
+
+async def get_chat_by_row(*, session: AsyncSession, chat_id: int) -> Chat | None:
+    """The chat with newsbot's own row id."""
+    return await session.get(Chat, chat_id)

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     digest_max_items: int = Field(default=15, ge=1, le=100)
     digest_send_empty: bool = False
     digest_interval_seconds: float = Field(default=30, gt=0, le=3600)
+    flood_rate: float = Field(default=1.0, gt=0)
+    flood_burst: int = Field(default=8, ge=1)
+    flood_mute_seconds: float = Field(default=30, ge=0)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -118,6 +118,9 @@ class MethodsMixin:
         return self._target_chat(p).menu_button or self.default_menu_button
 
     def _api_getChat(self, p: dict) -> dict:
+        chat_id = p.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.lstrip("@").lower() not in self._usernames:
+            raise ApiError(400, "Bad Request: chat not found")  # as Telegram: no such username
         return self._target_chat(p).full_json()
 
     def _user(self, user_id: int) -> dict:
