@@ -21,6 +21,7 @@ from telegram.request import BaseRequest
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
 from bot.handlers.errors import report_error
 from bot.handlers.start import help_command, start
+from bot.jobs import close_content, open_content, poll_sources
 from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
 from digests.config import Settings
@@ -39,6 +40,15 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_error_handler(report_error)
 
 
+def register_jobs(application: NewsApplication) -> None:
+    """The recurring jobs; each finds its due work in the database."""
+    settings = services_of(application).settings
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            poll_sources, interval=settings.poll_interval_seconds, first=5, name="poll-sources"
+        )
+
+
 async def open_services(application: NewsApplication) -> None:
     """post_init: open the database, load the topic catalogue, publish the command menu."""
     services = services_of(application)
@@ -47,6 +57,7 @@ async def open_services(application: NewsApplication) -> None:
     catalog = load_catalog(services.settings.config_path)
     async with session_scope(services.sessionmaker) as session:
         await sync_catalog(session=session, catalog=catalog)
+    open_content(services)
     services.menu = build_menus(services.renderer)
     await publish_menus(application.bot, services.menu, services.renderer.default_language)
     logger.info("newsbot is up as @%s", application.bot.username)
@@ -55,6 +66,7 @@ async def open_services(application: NewsApplication) -> None:
 async def close_services(application: NewsApplication) -> None:
     """post_shutdown: release what open_services opened."""
     services = services_of(application)
+    await close_content(services)
     if services.engine is not None:
         await services.engine.dispose()
         services.engine = None
@@ -93,4 +105,5 @@ def build_application(
         settings=settings, renderer=renderer or Renderer(default_language=settings.default_language)
     )
     register_handlers(application)
+    register_jobs(application)
     return application

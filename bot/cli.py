@@ -123,6 +123,13 @@ def check(settings: Settings) -> None:
     click.echo(f"{_database_label(settings)}: at {head}, models and migrations agree")
 
 
+from bot.cli_content import ingest, sources, topics  # noqa: E402  (they import `cli` helpers)
+
+cli.add_command(ingest)
+cli.add_command(sources)
+cli.add_command(topics)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="newsbot")

@@ -25,6 +25,9 @@ class Services:
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     menu: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # The content pipeline's long-lived parts, opened in post_init (see bot/jobs.py).
+    http: Any = None
+    pipeline: Any = None
 
 
 class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
