@@ -71,7 +71,8 @@ def build_entry(
     summary = html_to_text(description) if description else ""
     if not text:
         text = summary
-    url = absolute_http_url(link, base_url) or absolute_http_url(guid, base_url)
+    # A GUID stands in for a missing link only when it is itself an absolute web address.
+    url = absolute_http_url(link, base_url) or absolute_http_url(guid, None)
     if url is None:
         problems.append(f"{where}: skipped: no link (an article needs a web address)")
         return None

@@ -170,9 +170,17 @@ async def poll_due_sources(
                     now=now,
                     outcome=outcome,
                 )
-        except Exception:
+        except Exception as exc:
             # One bad source must not stop the others; the index may hold its rolled-back
             # articles, so it is rebuilt on the next run.
             logger.exception("source %s: ingest failed", source.url)
             pipeline.archive.built_at = None
+            async with session_scope(sessionmaker) as session:
+                record_failure(
+                    await session.merge(source),
+                    now=now,
+                    reason=f"ingest error: {type(exc).__name__}: {exc}"[:300],
+                    schedule=settings.schedule,
+                    retry_after=None,
+                )
     return outcome
