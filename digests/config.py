@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     poll_concurrency: int = Field(default=8, ge=1, le=100)
     summary_max_chars: int = Field(default=400, ge=80, le=4000)
     summary_method: Literal["lead", "textrank"] = "lead"
-    story_threshold: float = Field(default=0.35, gt=0, le=1)
+    story_threshold: float = Field(default=0.2, gt=0, le=1)
     story_window_hours: int = Field(default=48, ge=1)
     related_window_days: int = Field(default=14, ge=1)
 

@@ -25,7 +25,7 @@ REBUILD_AFTER = timedelta(hours=6)
 class LinkSettings:
     """Thresholds and windows for stories and related coverage."""
 
-    story_threshold: float = 0.35
+    story_threshold: float = 0.2
     story_window: timedelta = timedelta(days=2)
     related_window: timedelta = timedelta(days=14)
     related_limit: int = 5

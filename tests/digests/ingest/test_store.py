@@ -39,7 +39,7 @@ MATCH = EntryData(
     categories=("Sport",),
 )
 BANK_PROFILE = EntryData(
-    title="Profile: who is the central bank governor?",
+    title="Profile: the governor behind the rates",
     url="https://a.example.com/governor-profile",
     text="The governor grew up in a small village, studied history and once ran a bakery "
     "before joining the bank, where colleagues describe a patient listener.",
