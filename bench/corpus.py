@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-SYLLABLES = "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu".split()
+SYLLABLES = [consonant + vowel for consonant in "bdklmnrstv" for vowel in "aeiou"]
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
 

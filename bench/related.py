@@ -47,12 +47,15 @@ def spearman(a: np.ndarray, b: np.ndarray) -> float:
 
 def ndcg_at(model: np.ndarray, human: np.ndarray, k: int = 5) -> float:
     """Mean nDCG@k over documents, ranking the others by model similarity."""
+
+    def gain(i: int, order: list[int]) -> float:
+        return sum(human[i, j] / math.log2(r + 2) for r, j in enumerate(order[:k]))
+
     scores = []
     for i in range(len(model)):
         others = [j for j in range(len(model)) if j != i]
-        gain = lambda order: sum(human[i, j] / math.log2(r + 2) for r, j in enumerate(order[:k]))  # noqa: E731
-        ideal = gain(sorted(others, key=lambda j: -human[i, j]))
-        scores.append(gain(sorted(others, key=lambda j: -model[i, j])) / ideal)
+        ideal = gain(i, sorted(others, key=lambda j: -human[i, j]))
+        scores.append(gain(i, sorted(others, key=lambda j: -model[i, j])) / ideal)
     return float(statistics.fmean(scores))
 
 

@@ -60,7 +60,7 @@ def main() -> dict[str, object]:
     elapsed = time.perf_counter() - started
     return {
         "bench": "summary",
-        "data": f"sadedegel {wheel.name}: {len(pairs)} Turkish news articles, human-ranked sentences",
+        "data": f"{wheel.name}: {len(pairs)} Turkish news articles, human-ranked sentences",
         "reference": f"the {REFERENCE_SENTENCES} sentences annotators kept longest",
         "chosen_lead_400_chars": chosen,
         "textrank_400_chars": score(
