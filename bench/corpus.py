@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -18,11 +19,12 @@ class Corpus:
         while len(words) < vocabulary:
             words.add("".join(self.rng.choices(SYLLABLES, k=self.rng.randint(2, 4))))
         self.words = sorted(words, key=lambda w: (len(w), w))
-        self.weights = [1 / (rank + 1) ** 1.05 for rank in range(vocabulary)]
+        weights = [1 / (rank + 1) ** 1.05 for rank in range(vocabulary)]
+        self.cumulative = list(itertools.accumulate(weights))
 
     def sentence(self, length: int) -> str:
         """A sentence of invented words, capitalised and ending with a full stop."""
-        words = self.rng.choices(self.words, self.weights, k=length)
+        words = self.rng.choices(self.words, cum_weights=self.cumulative, k=length)
         return " ".join(words).capitalize() + "."
 
     def article(self, n: int) -> dict[str, object]:

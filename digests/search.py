@@ -18,6 +18,10 @@ MARK_END = "\ue001"
 # Relevance halves when an article is this many days old.
 RECENCY_DAYS = 14.0
 MAX_LIMIT = 50
+# Relevance is computed for at most this many of the newest matches. A word found in most of
+# the archive would otherwise be scored in every article; with recency in the ranking the
+# best results come from the newest matches anyway, and rarer queries are ranked in full.
+CANDIDATES = 1000
 UNIX_EPOCH_JULIAN_DAY = 2440587.5
 
 
@@ -65,14 +69,16 @@ async def _sqlite(session, match, topic, since, limit, now) -> list[SearchHit]:
     where = _filters(topic, since, params)
     if "since" in params:
         params["since"] = params["since"].astimezone(UTC).replace(tzinfo=None)
+    params["candidates"] = CANDIDATES
     ranked = (
         await session.execute(
             text(
-                "SELECT a.id AS id, -bm25(articles_fts, 10.0, 4.0, 1.0)"
+                "SELECT id, score FROM (SELECT a.id AS id, -bm25(articles_fts, 10.0, 4.0, 1.0)"
                 " / (1.0 + max(0.0, :now_jd - julianday(a.published_at)) / "
                 f"{RECENCY_DAYS}) AS score"
                 " FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid"
                 f" WHERE articles_fts MATCH :match{where}"
+                " ORDER BY articles_fts.rowid DESC LIMIT :candidates)"
                 " ORDER BY score DESC LIMIT :limit"
             ),
             params,
@@ -118,18 +124,23 @@ def _hit(row, score: float) -> SearchHit:
 
 
 async def _postgres(session, websearch, topic, since, limit, now) -> list[SearchHit]:
-    params: dict = {"q": websearch, "limit": limit, "now": now}
+    params: dict = {"q": websearch, "limit": limit, "now": now, "candidates": CANDIDATES}
     where = _filters(topic, since, params)
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12"
+    # A generic plan cannot see how many rows the query's words match, and picks a scan of
+    # the newest articles that reads the whole table for a rare word; plan each search anew.
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = (
         await session.execute(
             text(
                 "WITH query AS (SELECT websearch_to_tsquery('english', :q) AS q),"
-                " top AS (SELECT a.id, ts_rank_cd(a.search_vector, query.q, 1)"
-                " / (1.0 + GREATEST(0, EXTRACT(EPOCH FROM (:now - a.published_at)) / 86400.0)"
-                f" / {RECENCY_DAYS}) AS score"
+                " recent AS (SELECT a.id, a.search_vector, a.published_at"
                 " FROM articles AS a, query WHERE a.search_vector @@ query.q"
-                f"{where} ORDER BY score DESC LIMIT :limit)"
+                f"{where} ORDER BY a.published_at DESC LIMIT :candidates),"
+                " top AS (SELECT recent.id, ts_rank_cd(recent.search_vector, query.q, 1)"
+                " / (1.0 + GREATEST(0, EXTRACT(EPOCH FROM (:now - recent.published_at))"
+                f" / 86400.0) / {RECENCY_DAYS}) AS score"
+                " FROM recent, query ORDER BY score DESC LIMIT :limit)"
                 " SELECT a.id, a.title, a.url, a.summary, a.published_at, top.score,"
                 " ts_headline('english', a.summary || ' ' || left(a.text, 3000), query.q,"
                 " :options) AS snip"
