@@ -1,1 +1,1 @@
-"""Benchmarks: `python -m bench.NAME`, each printing one JSON object as its last line."""
+"""Benchmarks: `python -m bench.NAME` from the repository root; each prints one JSON object last."""

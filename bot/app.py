@@ -39,7 +39,7 @@ from bot.handlers.topics import (
     toggle_topic_button,
     unsubscribe_command,
 )
-from bot.jobs import build_digests
+from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
@@ -83,7 +83,10 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
     jobs.run_repeating(
-        build_digests, interval=settings.digest_interval_seconds, first=1, name="build_digests"
+        build_digests, interval=settings.digest_interval_seconds, first=1, name="build-digests"
+    )
+    jobs.run_repeating(
+        poll_sources, interval=settings.poll_interval_seconds, first=5, name="poll-sources"
     )
 
 
@@ -95,6 +98,7 @@ async def open_services(application: NewsApplication) -> None:
     catalog = load_catalog(services.settings.config_path)
     async with session_scope(services.sessionmaker) as session:
         await sync_catalog(session=session, catalog=catalog)
+    open_content(services)
     services.menu = build_menus(services.renderer)
     await publish_menus(application.bot, services.menu, services.renderer.default_language)
     logger.info("newsbot is up as @%s", application.bot.username)
@@ -103,6 +107,7 @@ async def open_services(application: NewsApplication) -> None:
 async def close_services(application: NewsApplication) -> None:
     """post_shutdown: release what open_services opened."""
     services = services_of(application)
+    await close_content(services)
     if services.engine is not None:
         await services.engine.dispose()
         services.engine = None

@@ -37,6 +37,9 @@ class Services:
     admins: TTLCache[tuple[int, int], bool] = field(
         default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)
     )
+    # The content pipeline's long-lived parts, opened in post_init (see bot/jobs.py).
+    http: Any = None
+    pipeline: Any = None
 
 
 class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -45,6 +45,21 @@ class Settings(BaseSettings):
     flood_rate: float = Field(default=1.0, gt=0)
     flood_burst: int = Field(default=8, ge=1)
     flood_mute_seconds: float = Field(default=30, ge=0)
+    # Content pipeline: fetching, scheduling, summaries, stories.
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    fetch_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    fetch_user_agent: str | None = None
+    fetch_interval_minutes: int = Field(default=15, ge=1)
+    fetch_min_interval_minutes: int = Field(default=5, ge=1)
+    fetch_max_interval_minutes: int = Field(default=360, ge=1)
+    source_max_failures: int = Field(default=8, ge=1)
+    poll_interval_seconds: int = Field(default=60, ge=5)
+    poll_concurrency: int = Field(default=8, ge=1, le=100)
+    summary_max_chars: int = Field(default=400, ge=80, le=4000)
+    summary_method: Literal["lead", "textrank"] = "lead"
+    story_threshold: float = Field(default=0.2, gt=0, le=1)
+    story_window_hours: int = Field(default=48, ge=1)
+    related_window_days: int = Field(default=14, ge=1)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

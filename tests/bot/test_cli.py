@@ -9,7 +9,9 @@ import sys
 import pytest
 
 
-def newsbot(*args: str, cwd, **env: str) -> subprocess.CompletedProcess[str]:
+def newsbot(
+    *args: str, cwd, _input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m bot ARGS` with a clean newsbot environment."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
     return subprocess.run(
@@ -17,6 +19,7 @@ def newsbot(*args: str, cwd, **env: str) -> subprocess.CompletedProcess[str]:
         cwd=cwd,
         env={**base, **env},
         capture_output=True,
+        input=_input,
         text=True,
         timeout=60,
     )

@@ -38,5 +38,5 @@ async def test_the_job_queues_the_digest_of_a_chat_that_started_the_bot(applicat
 
 
 def test_the_job_is_registered_to_repeat(application):
-    [job] = application.job_queue.get_jobs_by_name("build_digests")
+    [job] = application.job_queue.get_jobs_by_name("build-digests")
     assert job.job.trigger.interval == timedelta(seconds=30)

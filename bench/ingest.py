@@ -1,0 +1,113 @@
+"""Throughput of the whole pipeline: 10,000 generated articles pushed as JSON Lines through
+parse, de-duplication, summary, topics, story and related, and storage.
+
+Baseline in the same run: parsing and normalising alone (no enrichment, no database).
+PostgreSQL too when NEWSBOT_BENCH_POSTGRES_URL (or NEWSBOT_TEST_POSTGRES_URL) is set.
+
+Run: python -m bench.ingest [--articles N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.corpus import Corpus
+from digests import migrate
+from digests.catalog import load_catalog, sync_catalog
+from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.ingest.parse import parse_document
+from digests.ingest.push import ingest_document
+from digests.ingest.store import EnrichSettings, Pipeline
+from digests.resources import default_config_path
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def document(count: int) -> bytes:
+    """JSON Lines of generated articles."""
+    corpus = Corpus(seed=5)
+    return "\n".join(json.dumps(corpus.article(n)) for n in range(count)).encode()
+
+
+async def run_pipeline(url: str, data: bytes) -> dict[str, object]:
+    """Ingest the document into the database at url; articles/s and the report."""
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        async with session_scope(sessionmaker) as session:
+            await sync_catalog(session=session, catalog=load_catalog(default_config_path()))
+        began = time.perf_counter()
+        report = await ingest_document(
+            sessionmaker=sessionmaker,
+            data=data,
+            origin=None,
+            pipeline=Pipeline(EnrichSettings()),
+            now=NOW,
+        )
+        elapsed = time.perf_counter() - began
+    finally:
+        await engine.dispose()
+    return {
+        "seconds": round(elapsed, 2),
+        "articles_per_s": round(report.added / elapsed, 1),
+        "report": report.as_dict(),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main(count: int = 10_000) -> dict[str, object]:
+    """Run the bench and return its JSON."""
+    data = document(count)
+    rss_before = peak_rss_mb()
+    began = time.perf_counter()
+    parsed = parse_document(data, base_url=None, now=NOW)
+    parse_rate = len(parsed.entries) / (time.perf_counter() - began)
+    result: dict[str, object] = {
+        "bench": "ingest",
+        "articles": count,
+        "input_mb": round(len(data) / 1e6, 1),
+        "baseline_parse_only_articles_per_s": round(parse_rate, 1),
+        "peak_rss_mb_before_pipeline": rss_before,
+    }
+    del parsed
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{Path(directory) / 'ingest.sqlite3'}"
+        migrate.upgrade(url)
+        result["sqlite"] = asyncio.run(run_pipeline(url, data))
+    server = os.environ.get("NEWSBOT_BENCH_POSTGRES_URL") or os.environ.get(
+        "NEWSBOT_TEST_POSTGRES_URL"
+    )
+    if server:
+        from tests.databases import PostgresDatabase
+
+        database = PostgresDatabase(server)
+        database.name = f"newsbot_bench_{uuid.uuid4().hex[:8]}"
+        database.url = database.url.rsplit("/", 1)[0] + "/" + database.name
+        database.create()
+        try:
+            result["postgresql"] = asyncio.run(run_pipeline(database.url, data))
+        finally:
+            database.drop()
+    else:
+        result["postgresql"] = {"skipped": True, "reason": "NEWSBOT_BENCH_POSTGRES_URL not set"}
+    return result
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=10_000)
+    print(json.dumps(main(parser.parse_args().articles)))

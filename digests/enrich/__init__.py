@@ -1,0 +1,1 @@
+"""Enrichment: summaries, topics, stories and related coverage."""

@@ -1,0 +1,1 @@
+"""Ingestion: fetching, parsing, normalising and de-duplicating articles."""
