@@ -63,6 +63,9 @@ async def ingest_document(
                     source = await push_source(session=session, name=name)
                 elif feed_source_id is not None:
                     source = await session.get(Source, feed_source_id)
+                elif parsed.title:
+                    # A feed file pushed by hand: its articles are credited to the feed's title.
+                    source = await push_source(session=session, name=parsed.title)
                 else:
                     source = None
                 report.merge(
