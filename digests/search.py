@@ -63,8 +63,8 @@ def _filters(topic: str | None, since: datetime | None, params: dict) -> str:
     return clauses
 
 
-async def _sqlite(session, match, topic, since, limit, now) -> list[SearchHit]:
-    params: dict = {"match": match, "limit": limit}
+async def _sqlite(session, match, topic, since, limit, offset, now) -> list[SearchHit]:
+    params: dict = {"match": match, "limit": limit, "offset": offset}
     params["now_jd"] = now.timestamp() / 86400.0 + UNIX_EPOCH_JULIAN_DAY
     where = _filters(topic, since, params)
     if "since" in params:
@@ -79,7 +79,7 @@ async def _sqlite(session, match, topic, since, limit, now) -> list[SearchHit]:
                 " FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid"
                 f" WHERE articles_fts MATCH :match{where}"
                 " ORDER BY articles_fts.rowid DESC LIMIT :candidates)"
-                " ORDER BY score DESC LIMIT :limit"
+                " ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset"
             ),
             params,
         )
@@ -123,8 +123,14 @@ def _hit(row, score: float) -> SearchHit:
     )
 
 
-async def _postgres(session, websearch, topic, since, limit, now) -> list[SearchHit]:
-    params: dict = {"q": websearch, "limit": limit, "now": now, "candidates": CANDIDATES}
+async def _postgres(session, websearch, topic, since, limit, offset, now) -> list[SearchHit]:
+    params: dict = {
+        "q": websearch,
+        "limit": limit,
+        "offset": offset,
+        "now": now,
+        "candidates": CANDIDATES,
+    }
     where = _filters(topic, since, params)
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=12"
     # A generic plan cannot see how many rows the query's words match, and picks a scan of
@@ -140,11 +146,13 @@ async def _postgres(session, websearch, topic, since, limit, now) -> list[Search
                 " top AS (SELECT recent.id, ts_rank_cd(recent.search_vector, query.q, 1)"
                 " / (1.0 + GREATEST(0, EXTRACT(EPOCH FROM (:now - recent.published_at))"
                 f" / 86400.0) / {RECENCY_DAYS}) AS score"
-                " FROM recent, query ORDER BY score DESC LIMIT :limit)"
+                " FROM recent, query ORDER BY score DESC, recent.id DESC"
+                " LIMIT :limit OFFSET :offset)"
                 " SELECT a.id, a.title, a.url, a.summary, a.published_at, top.score,"
                 " ts_headline('english', a.summary || ' ' || left(a.text, 3000), query.q,"
                 " :options) AS snip"
-                " FROM top JOIN articles AS a ON a.id = top.id, query ORDER BY top.score DESC"
+                " FROM top JOIN articles AS a ON a.id = top.id, query"
+                " ORDER BY top.score DESC, a.id DESC"
             ),
             {**params, "options": options},
         )
@@ -159,14 +167,19 @@ async def search(
     topic: str | None = None,
     since: datetime | None = None,
     limit: int = 10,
+    offset: int = 0,
     now: datetime | None = None,
 ) -> list[SearchHit]:
-    """Articles matching the user's query, best first; [] when the query has nothing to find."""
+    """Articles matching the user's query, best first; [] when the query has nothing to find.
+
+    `offset` pages through the ranked results (at most the newest CANDIDATES matches).
+    """
     parsed = parse_query(query)
     if parsed.empty:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, min(offset, CANDIDATES))
     now = now or datetime.now(UTC)
     if is_postgres(session):
-        return await _postgres(session, to_websearch(parsed), topic, since, limit, now)
-    return await _sqlite(session, to_fts5(parsed), topic, since, limit, now)
+        return await _postgres(session, to_websearch(parsed), topic, since, limit, offset, now)
+    return await _sqlite(session, to_fts5(parsed), topic, since, limit, offset, now)

@@ -63,18 +63,28 @@ def pack_blocks(
     blocks: Sequence[tuple[str, int]], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
 ) -> list[str]:
     """pack() for blocks whose visible lengths are already known."""
-    parts: list[str] = []
-    current: list[str] = []
+    return [
+        "".join(separator.join(blocks[i][0] for i in group))
+        for group in pack_groups([size for _, size in blocks], limit=limit, separator=separator)
+    ]
+
+
+def pack_groups(
+    sizes: Sequence[int], *, limit: int = MESSAGE_LIMIT, separator: str = "\n\n"
+) -> list[list[int]]:
+    """Which blocks (by index) go into each message, greedily, never splitting a block."""
+    groups: list[list[int]] = []
+    current: list[int] = []
     used = 0
     gap = utf16_len(separator)
-    for block, size in blocks:
+    for index, size in enumerate(sizes):
         if size > limit:
             raise BlockTooLong(f"a block of {size} units cannot fit a message of {limit}")
         if current and used + gap + size > limit:
-            parts.append(separator.join(current))
+            groups.append(current)
             current, used = [], 0
         used += size + (gap if current else 0)
-        current.append(block)
+        current.append(index)
     if current:
-        parts.append(separator.join(current))
-    return parts
+        groups.append(current)
+    return groups

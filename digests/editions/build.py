@@ -16,11 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from digests.deeplinks import start_link, topics_payload
 from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, Pool, assemble
 from digests.editions.candidates import load_candidates
-from digests.editions.layout import DigestView, render_digest, render_nothing_new
+from digests.editions.layout import (
+    DigestPart,
+    DigestView,
+    related_buttons,
+    render_digest_parts,
+    render_nothing_new,
+)
 from digests.editions.schedule import next_digest_at
 from digests.models import (
     Chat,
     ChatStatus,
+    ChatType,
     DeliveryKind,
     Edition,
     Frequency,
@@ -81,6 +88,7 @@ class DueChat:
     """The columns of a due chat that building its digest needs."""
 
     id: int
+    type: ChatType
     language: str
     timezone: str
     digest_times: list[str]
@@ -97,6 +105,7 @@ async def claim_due_chats(*, session: AsyncSession, now: datetime, limit: int) -
     query = (
         select(
             Chat.id,
+            Chat.type,
             Chat.language,
             Chat.timezone,
             Chat.digest_times,
@@ -115,6 +124,7 @@ async def claim_due_chats(*, session: AsyncSession, now: datetime, limit: int) -
     return [
         DueChat(
             id=row.id,
+            type=row.type,
             language=row.language,
             timezone=row.timezone,
             digest_times=row.digest_times,
@@ -201,12 +211,18 @@ async def build_due_editions(
             digest = digests[digest_key]
             render_key = (topic_ids, window, chat.language, chat.timezone)
             if render_key not in renderings:
-                texts = _render(
+                rendered = _render(
                     renderer, digest, chat, topic_ids, names, slugs, options, cache.blocks
                 )
-                renderings[render_key] = (_key_digest(render_key), [t.encode() for t in texts])
+                renderings[render_key] = (
+                    _key_digest(render_key),
+                    [
+                        (part.text.encode(), part.article_ids, part.first_number)
+                        for part in rendered
+                    ],
+                )
             key, encoded = renderings[render_key]
-            parts = [text.decode() for text in encoded]
+            parts = [DigestPart(text.decode(), ids, first) for text, ids, first in encoded]
         editions.append(
             {
                 "chat_id": chat.id,
@@ -219,7 +235,7 @@ async def build_due_editions(
                 "built_at": now,
             }
         )
-        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), parts))
+        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), parts, options))
     await session.execute(
         _insert(session, Edition).on_conflict_do_nothing(
             index_elements=["chat_id", "scheduled_for"]
@@ -277,7 +293,7 @@ def _render(
     slugs: dict[int, str],
     options: BuildOptions,
     blocks: dict[tuple[object, ...], tuple[str, int]],
-) -> list[str]:
+) -> list[DigestPart]:
     join_url = None
     if options.bot_username:
         join_url = start_link(options.bot_username, topics_payload(list(topic_ids), slugs))
@@ -289,23 +305,35 @@ def _render(
         join_url=join_url,
     )
     if digest:
-        return render_digest(renderer, digest, view, cache=blocks)
-    return render_nothing_new(renderer, view) if options.send_empty else []
+        return render_digest_parts(renderer, digest, view, cache=blocks)
+    if options.send_empty:
+        return [DigestPart(text, (), 1) for text in render_nothing_new(renderer, view)]
+    return []
 
 
-def _messages(chat: DueChat, ref: str, parts: Iterable[str]) -> list[OutgoingMessage]:
-    return [
-        OutgoingMessage(
-            chat_id=chat.id,
-            kind=DeliveryKind.DIGEST,
-            ref=ref,
-            part=number,
-            priority=Priority.DIGEST,
-            payload={
-                "text": text,
-                "parse_mode": "HTML",
-                "link_preview_options": {"is_disabled": not chat.link_previews},
-            },
+def _messages(
+    chat: DueChat, ref: str, parts: Iterable[DigestPart], options: BuildOptions
+) -> list[OutgoingMessage]:
+    messages = []
+    for number, part in enumerate(parts):
+        payload: dict[str, object] = {
+            "text": part.text,
+            "parse_mode": "HTML",
+            "link_preview_options": {"is_disabled": not chat.link_previews},
+        }
+        markup = related_buttons(
+            part, channel=chat.type is ChatType.CHANNEL, bot_username=options.bot_username
         )
-        for number, text in enumerate(parts)
-    ]
+        if markup:
+            payload["reply_markup"] = markup
+        messages.append(
+            OutgoingMessage(
+                chat_id=chat.id,
+                kind=DeliveryKind.DIGEST,
+                ref=ref,
+                part=number,
+                priority=Priority.DIGEST,
+                payload=payload,
+            )
+        )
+    return messages

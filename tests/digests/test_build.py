@@ -109,6 +109,12 @@ async def test_a_due_chat_gets_its_digest_queued_and_its_next_moment_set(session
     assert "How the talks began\n" not in text.split("TECH")[1]  # older than the first window
     assert text.rstrip().endswith("https://t.me/newsbot_test_bot?start=t-1-2")
     assert delivery.payload["link_preview_options"] == {"is_disabled": True}
+    # A "related" button per numbered item.
+    assert delivery.payload["reply_markup"] == {
+        "inline_keyboard": [
+            [{"text": "🔗 1", "callback_data": "rl:1"}, {"text": "🔗 2", "callback_data": "rl:4"}]
+        ]
+    }
     async with session_scope(sessionmaker) as session:
         chat = await session.scalar(select(Chat).where(Chat.telegram_id == 501))
         edition = await session.scalar(select(Edition))

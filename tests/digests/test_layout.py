@@ -58,13 +58,13 @@ def test_a_digest_reads_as_expected():
         "World · Tech & Science",
         "",
         "WORLD",
-        "Parliament passes budget",
+        "1. Parliament passes budget",
         "Desk · 07:59",
         "The vote was 230 to 210.",
         "Related: What the budget means",
         "",
         "TECH & SCIENCE",
-        "New chip <fast> & cheap",
+        "2. New chip <fast> & cheap",
         "Desk · 07:58",
         "",
         "Know someone who'd like this? Send them this link: it subscribes them to the same topics.",
@@ -202,3 +202,19 @@ def test_every_template_string_has_a_polish_translation():
             if m.id and all(m.string if isinstance(m.string, tuple) else [m.string]) and not m.fuzzy
         }
     assert sorted(in_templates - translated) == []
+
+
+def test_related_buttons_answer_in_place_or_open_the_bot_from_a_channel():
+    from digests.editions.layout import DigestPart, related_buttons
+
+    part = DigestPart("…", article_ids=(7, 9), first_number=4)
+    assert related_buttons(part, channel=False, bot_username="nb") == {
+        "inline_keyboard": [
+            [{"text": "🔗 4", "callback_data": "rl:7"}, {"text": "🔗 5", "callback_data": "rl:9"}]
+        ]
+    }
+    assert related_buttons(part, channel=True, bot_username="nb")["inline_keyboard"][0][1] == {
+        "text": "🔗 5",
+        "url": "https://t.me/nb?start=r9",
+    }
+    assert related_buttons(DigestPart("…", (), 1), channel=False, bot_username="nb") is None

@@ -1,0 +1,112 @@
+"""Reader lookups: latest articles, one article by id or URL, its story and related coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from digests.ingest.normalize import canonical_url
+from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
+
+MAX_PAGE = 10
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """What a reader sees of an article in a list."""
+
+    id: int
+    title: str
+    url: str
+    source: str
+    published_at: datetime
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """An article with the other coverage of its story and related stories."""
+
+    article: ArticleView
+    same_story: list[ArticleView]
+    related: list[ArticleView]
+
+
+def _view(article: Article, source_title: str | None) -> ArticleView:
+    return ArticleView(
+        id=article.id,
+        title=article.title,
+        url=article.url,
+        source=source_title or "",
+        published_at=article.published_at,
+        summary=article.summary,
+    )
+
+
+def _with_source():
+    return select(Article, Source.title).outerjoin(Source, Source.id == Article.source_id)
+
+
+async def latest(
+    *, session: AsyncSession, topic: str | None = None, limit: int = 5, offset: int = 0
+) -> list[ArticleView]:
+    """The newest articles, optionally in one topic (by slug)."""
+    query = _with_source()
+    if topic is not None:
+        query = (
+            query.join(ArticleTopic, ArticleTopic.article_id == Article.id)
+            .join(Topic, Topic.id == ArticleTopic.topic_id)
+            .where(Topic.slug == topic)
+        )
+    rows = await session.execute(
+        query.order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(min(limit, MAX_PAGE))
+        .offset(max(0, offset))
+    )
+    return [_view(article, title) for article, title in rows]
+
+
+async def find_article(*, session: AsyncSession, reference: str) -> Article | None:
+    """An article by its number or by any URL it was published under (tracking removed)."""
+    reference = reference.strip()
+    if reference.isdigit():
+        return await session.get(Article, int(reference))
+    if not reference.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        url = canonical_url(reference)
+    except ValueError:
+        return None
+    return await session.scalar(select(Article).where(Article.url == url))
+
+
+async def coverage(*, session: AsyncSession, article_id: int, limit: int = 5) -> Coverage | None:
+    """The article, other articles of its story, and its related stories."""
+    row = (await session.execute(_with_source().where(Article.id == article_id))).first()
+    if row is None:
+        return None
+    article, source_title = row
+    same_story: list[ArticleView] = []
+    if article.story_id is not None:
+        rows = await session.execute(
+            _with_source()
+            .where(Article.story_id == article.story_id, Article.id != article.id)
+            .order_by(Article.published_at.desc())
+            .limit(limit)
+        )
+        same_story = [_view(a, t) for a, t in rows]
+    other = aliased(Article)
+    rows = await session.execute(
+        select(other, Source.title)
+        .join(RelatedArticle, RelatedArticle.related_id == other.id)
+        .outerjoin(Source, Source.id == other.source_id)
+        .where(RelatedArticle.article_id == article.id)
+        .order_by(RelatedArticle.score.desc())
+        .limit(limit)
+    )
+    related = [_view(a, t) for a, t in rows]
+    return Coverage(article=_view(article, source_title), same_story=same_story, related=related)
