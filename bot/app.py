@@ -17,6 +17,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -28,10 +29,23 @@ from bot.flood import guard_flood
 from bot.flood_guard import FloodGuard
 from bot.handlers.channels import connect_channel, toggle_channel_topic
 from bot.handlers.errors import report_error
+from bot.handlers.inline import inline_search
+from bot.handlers.lookups import (
+    LATEST_PAGE,
+    SEARCH_PAGE,
+    digest_command,
+    latest_command,
+    latest_page_button,
+    related_button,
+    related_command,
+    search_command,
+    search_page_button,
+)
 from bot.handlers.membership import bot_membership_changed, chat_migrated
 from bot.handlers.settings import setting_text, settings_button, show_settings
 from bot.handlers.start import help_command, start
 from bot.handlers.stop import ask_to_stop, stop_button
+from bot.handlers.text import plain_text
 from bot.handlers.topics import (
     my_subscriptions,
     show_topics,
@@ -45,6 +59,7 @@ from bot.menu import build_menus, publish_menus
 from digests.catalog import load_catalog, sync_catalog
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.editions.layout import RELATED_CALLBACK
 from digests.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -73,8 +88,17 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
+    application.add_handler(CommandHandler("digest", digest_command))
+    application.add_handler(CommandHandler("latest", latest_command))
+    application.add_handler(CallbackQueryHandler(latest_page_button, pattern=f"^{LATEST_PAGE}"))
+    application.add_handler(CommandHandler("search", search_command))
+    application.add_handler(CallbackQueryHandler(search_page_button, pattern=f"^{SEARCH_PAGE}"))
+    application.add_handler(CommandHandler("related", related_command))
+    application.add_handler(CallbackQueryHandler(related_button, pattern=f"^{RELATED_CALLBACK}"))
+    application.add_handler(InlineQueryHandler(inline_search))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, setting_text))
+    # Last: any other text is a settings answer or, in a private chat, a search.
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, plain_text))
     application.add_error_handler(report_error)
 
 

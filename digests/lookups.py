@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
 
-MAX_PAGE = 10
+MAX_PAGE = 50
 
 
 @dataclass(frozen=True)

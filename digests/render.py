@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_skeleton, format_time, get_day_names
+from babel.dates import (
+    format_date,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_day_names,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -71,7 +77,16 @@ def weekday_name(env: Environment, day: int | None) -> str:
     return get_day_names("wide", locale=env.globals["language"])[day]
 
 
+@pass_environment
+def age(env: Environment, moment: datetime, now: datetime) -> str:
+    """How long ago, in words: '3 hours ago'."""
+    return format_timedelta(
+        moment - now, add_direction=True, threshold=1.0, locale=env.globals["language"]
+    )
+
+
 FILTERS = {
+    "age": age,
     "weekday_name": weekday_name,
     "local_date": local_date,
     "local_time": local_time,

@@ -36,6 +36,7 @@ class SearchHit:
     published_at: datetime
     score: float
     snippet: str
+    source: str = ""
 
     def snippet_segments(self) -> list[tuple[str, bool]]:
         """The snippet as (text, highlighted) pieces, for templates to mark up safely."""
@@ -95,8 +96,10 @@ async def _sqlite(session, match, topic, since, limit, offset, now) -> list[Sear
             await session.execute(
                 text(
                     "SELECT a.id AS id, a.title, a.url, a.summary, a.published_at,"
+                    " s.title AS source,"
                     f" snippet(articles_fts, -1, '{MARK_START}', '{MARK_END}', '…', 24) AS snip"
                     " FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid"
+                    " LEFT JOIN sources AS s ON s.id = a.source_id"
                     f" WHERE articles_fts MATCH :match AND articles_fts.rowid IN ({placeholders})"
                 ),
                 {"match": match, **{f"id{i}": v for i, v in enumerate(ids)}},
@@ -120,6 +123,7 @@ def _hit(row, score: float) -> SearchHit:
         published_at=published,
         score=float(score),
         snippet=row.snip or "",
+        source=row.source or "",
     )
 
 
@@ -149,9 +153,11 @@ async def _postgres(session, websearch, topic, since, limit, offset, now) -> lis
                 " FROM recent, query ORDER BY score DESC, recent.id DESC"
                 " LIMIT :limit OFFSET :offset)"
                 " SELECT a.id, a.title, a.url, a.summary, a.published_at, top.score,"
+                " s.title AS source,"
                 " ts_headline('english', a.summary || ' ' || left(a.text, 3000), query.q,"
                 " :options) AS snip"
-                " FROM top JOIN articles AS a ON a.id = top.id, query"
+                " FROM top JOIN articles AS a ON a.id = top.id"
+                " LEFT JOIN sources AS s ON s.id = a.source_id, query"
                 " ORDER BY top.score DESC, a.id DESC"
             ),
             {**params, "options": options},

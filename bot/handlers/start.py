@@ -8,11 +8,14 @@ from telegram import Chat as TelegramChat
 from telegram import Update
 
 from bot.context import NewsContext
+from bot.handlers.lookups import show_coverage
 from bot.permissions import may_configure
 from digests.chats import ChatInfo, register_chat
+from digests.editions.layout import RELATED_PAYLOAD
 from digests.models import ChatType, utcnow
 from digests.subscriptions import subscribe_from_payload
 
+RELATED_PAYLOAD_PATTERN = re.compile(rf"^{RELATED_PAYLOAD}\d{{1,18}}$")
 # Telegram allows deep-link payloads of up to 64 characters from this alphabet.
 CAMPAIGN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -33,6 +36,10 @@ async def start(update: Update, context: NewsContext) -> None:
     if chat is None or message is None:
         return
     payload = context.args[0] if context.args else None
+    if payload and RELATED_PAYLOAD_PATTERN.match(payload):
+        # A Related button from a channel digest: show that article's coverage here.
+        await show_coverage(update, context, payload[len(RELATED_PAYLOAD) :])
+        return
     campaign = payload if payload and CAMPAIGN.match(payload) else None
     language = context.language_for(user.language_code if user else None)
     async with context.session() as session:

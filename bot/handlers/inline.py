@@ -1,0 +1,46 @@
+"""Inline mode: @bot words in any chat offers articles to share, paged with next_offset."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+
+from bot.context import NewsContext
+from digests.lookups import latest
+from digests.search import search
+from digests.telegram_text import clip
+
+INLINE_PAGE = 20
+MAX_OFFSET = 1000
+
+
+async def inline_search(update: Update, context: NewsContext) -> None:
+    """Articles matching the words (the latest ones for an empty query)."""
+    query = update.inline_query
+    if query is None:
+        return
+    offset = int(query.offset) if query.offset.isdigit() else 0
+    offset = min(offset, MAX_OFFSET)
+    language = context.language_for(query.from_user.language_code)
+    async with context.session() as session:
+        if query.query.strip():
+            found = await search(
+                session=session, query=query.query[:200], limit=INLINE_PAGE, offset=offset
+            )
+        else:
+            found = await latest(session=session, limit=INLINE_PAGE, offset=offset)
+    results = [
+        InlineQueryResultArticle(
+            id=str(getattr(article, "article_id", None) or article.id),
+            title=clip(article.title, 120),
+            description=clip(article.summary, 200) or None,
+            url=article.url if article.url.startswith(("http://", "https://")) else None,
+            input_message_content=InputTextMessageContent(
+                context.render("lookups/inline_article.html", language=language, article=article)
+            ),
+        )
+        for article in found
+    ]
+    more = len(found) == INLINE_PAGE and offset + INLINE_PAGE < MAX_OFFSET
+    await query.answer(
+        results, cache_time=30, next_offset=str(offset + INLINE_PAGE) if more else ""
+    )
