@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,36 @@ def newsbot_environment(base_url: str, database_url: str, **extra: str) -> dict[
     return env
 
 
-@pytest.fixture
-async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
-    """`newsbot run` on a fresh SQLite file, polling the fake Bot API over loopback HTTP."""
+SAMPLE_FEED = Path(__file__).resolve().parents[2] / "samples" / "newsroom.xml"
+
+
+@asynccontextmanager
+async def start_bot(
+    tmp_path: Path, *, archive: bool = False, **env: str
+) -> AsyncIterator[RunningBot]:
+    """`newsbot run` on a fresh SQLite file, polling the fake Bot API over loopback HTTP.
+
+    With `archive`, the shipped sample feed is ingested first (`newsbot ingest`).
+    """
     api = FakeBotAPI()
+    database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     async with FakeBotAPIServer(api, token=TEST_TOKEN) as server:
+        environment = newsbot_environment(server.base_url, database_url, **env)
+        if archive:
+            ingest = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                "ingest",
+                str(SAMPLE_FEED),
+                cwd=tmp_path,
+                env=environment,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            _, errors = await ingest.communicate()
+            assert ingest.returncode == 0, errors.decode()
         log_path = tmp_path / "newsbot.log"
         with log_path.open("wb") as log:
             process = await asyncio.create_subprocess_exec(
@@ -67,7 +93,7 @@ async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
                 "bot",
                 "run",
                 cwd=tmp_path,
-                env=newsbot_environment(server.base_url, f"sqlite:///{tmp_path / 'e2e.sqlite3'}"),
+                env=environment,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
@@ -81,3 +107,17 @@ async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
             if process.returncode is None:
                 process.kill()
                 await process.wait()
+
+
+@pytest.fixture
+async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """A newsbot process with an empty archive."""
+    async with start_bot(tmp_path) as bot:
+        yield bot
+
+
+@pytest.fixture
+async def running_bot_with_archive(tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """A newsbot process whose archive holds the sample feed."""
+    async with start_bot(tmp_path, archive=True) as bot:
+        yield bot

@@ -1,0 +1,45 @@
+"""A reader's first minutes with a real `newsbot run` process, over HTTP."""
+
+from __future__ import annotations
+
+
+async def test_deep_link_topics_search_and_digest(running_bot_with_archive):
+    bot = running_bot_with_archive
+    api = bot.api
+    reader = 52_001
+
+    api.user_message("/start politics", user_id=reader, first_name="Olu")
+    welcome = await api.wait_for_message(chat_id=reader, contains="Welcome", timeout=30)
+    assert "✅ Now following: Politics" in welcome["text"]
+
+    seen = len(api.sent_messages(chat_id=reader))
+    api.user_message("/topics", user_id=reader)
+    keyboard = await api.wait_for_message(chat_id=reader, contains="Your topics", timeout=30)
+    tech = next(
+        button
+        for row in keyboard["reply_markup"]["inline_keyboard"]
+        for button in row
+        if button["text"].endswith("Technology")
+    )
+    api.callback_query(tech["callback_data"], user_id=reader, message_id=keyboard["message_id"])
+    await api.wait_for(
+        lambda call: (
+            call.method == "answerCallbackQuery" and call.params.get("text") == "Following it now."
+        ),
+        timeout=30,
+    )
+    await api.wait_for(lambda call: call.method == "editMessageReplyMarkup", timeout=30)
+    redrawn = api.message(reader, keyboard["message_id"])
+    labels = [b["text"] for row in redrawn["reply_markup"]["inline_keyboard"] for b in row]
+    assert "✅ Technology" in labels and "✅ Politics" in labels
+
+    api.user_message("/search harbour tram", user_id=reader)
+    results = await api.wait_for_message(chat_id=reader, contains="Results for", timeout=30)
+    assert "Harbour tram" in results["text"] or "tram line" in results["text"]
+
+    api.user_message("/digest", user_id=reader)
+    digest = await api.wait_for_message(chat_id=reader, contains="📰 Your digest", timeout=30)
+    assert "POLITICS" in digest["text"] and "TECHNOLOGY" in digest["text"]
+    assert "bike racks" in digest["text"]
+    assert len(api.sent_messages(chat_id=reader)) > seen
+    assert await bot.stop() == 0
