@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import click
 
+from bot.cli_delivery import send
 from digests import __version__, migrate
 from digests.catalog import CatalogError, load_catalog
 from digests.config import Settings, SettingsError, load_settings
@@ -121,6 +122,9 @@ def check(settings: Settings) -> None:
             click.echo(f"  {difference}", err=True)
         fail("the models differ from the migrations: write a revision", code=1)
     click.echo(f"{_database_label(settings)}: at {head}, models and migrations agree")
+
+
+cli.add_command(send)
 
 
 def main() -> None:
