@@ -47,7 +47,6 @@ class OutboxWrites:
     released: list[dict[str, Any]] = field(default_factory=list)
     failed: list[dict[str, Any]] = field(default_factory=list)
     cancelled: list[dict[str, Any]] = field(default_factory=list)
-    delayed_siblings: list[dict[str, Any]] = field(default_factory=list)
     closed_chats: list[dict[str, Any]] = field(default_factory=list)
     migrated_chats: list[dict[str, Any]] = field(default_factory=list)
 
@@ -59,9 +58,25 @@ async def claim_due_deliveries(
     *, session: AsyncSession, instance: str, limit: int, now: datetime
 ) -> list[Claimed]:
     """Mark up to `limit` due rows `sending` for `instance`: by priority, then age."""
+    # A part waits until every earlier part of its message is done: part 1 never overtakes a
+    # part 0 that is being retried (one probe of the unique index per row).
+    earlier = deliveries.alias("earlier")
+    unfinished_earlier = exists(
+        select(literal(1)).where(
+            earlier.c.kind == deliveries.c.kind,
+            earlier.c.ref == deliveries.c.ref,
+            earlier.c.chat_id == deliveries.c.chat_id,
+            earlier.c.part < deliveries.c.part,
+            earlier.c.status.in_([DeliveryStatus.PENDING, DeliveryStatus.SENDING]),
+        )
+    )
     due = (
         select(deliveries.c.id)
-        .where(deliveries.c.status == DeliveryStatus.PENDING, deliveries.c.next_attempt_at <= now)
+        .where(
+            deliveries.c.status == DeliveryStatus.PENDING,
+            deliveries.c.next_attempt_at <= now,
+            ~unfinished_earlier,
+        )
         .order_by(deliveries.c.priority, deliveries.c.next_attempt_at, deliveries.c.id)
         .limit(limit)
     )
@@ -141,19 +156,6 @@ _RELEASED = (
         claimed_at=None,
     )
 )
-# Later parts of a message that must wait: part 1 never overtakes a retried part 0.
-_DELAY_SIBLINGS = (
-    update(deliveries)
-    .where(
-        deliveries.c.chat_id == bindparam("b_chat"),
-        deliveries.c.kind == bindparam("b_kind"),
-        deliveries.c.ref == bindparam("b_ref"),
-        deliveries.c.part > bindparam("b_part"),
-        deliveries.c.status == DeliveryStatus.PENDING,
-        deliveries.c.next_attempt_at < bindparam("b_next"),
-    )
-    .values(next_attempt_at=bindparam("b_next"))
-)
 _CLOSE_CHAT = (
     update(chats)
     .where(chats.c.id == bindparam("b_chat"))
@@ -177,7 +179,6 @@ async def record_outcomes(*, session: AsyncSession, writes: OutboxWrites) -> Non
         (_RELEASED, writes.released),
         (_FAILED, writes.failed),
         (_CANCELLED, writes.cancelled),
-        (_DELAY_SIBLINGS, writes.delayed_siblings),
         (_CLOSE_CHAT, writes.closed_chats),
         (_CANCEL_CHAT_ROWS, writes.closed_chats),
     ):

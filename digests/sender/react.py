@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -108,24 +107,3 @@ def _retry(sender: Sender, lane: ChatLane, row: Claimed, reason: str) -> None:
     sender.writes.retried.append(
         {"b_id": row.id, "b_attempts": attempts, "b_next": next_at, "b_error": reason}
     )
-    # Later parts of the same message wait with it, in memory and in the database.
-    sender.writes.delayed_siblings.append(
-        {
-            "b_chat": row.chat_id,
-            "b_kind": row.kind,
-            "b_ref": row.ref,
-            "b_part": row.part,
-            "b_next": next_at,
-        }
-    )
-    siblings = [
-        entry for entry in lane.rows if entry[2].kind == row.kind and entry[2].ref == row.ref
-    ]
-    if siblings:
-        lane.rows[:] = [
-            entry for entry in lane.rows if entry[2].kind != row.kind or entry[2].ref != row.ref
-        ]
-        heapq.heapify(lane.rows)
-        sender.in_memory -= len(siblings)
-        for _, _, sibling in siblings:
-            sender.writes.released.append({"b_id": sibling.id, "b_next": next_at})
