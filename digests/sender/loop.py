@@ -150,22 +150,18 @@ class Sender:
             self.config.instance,
             self.config.limits.overall,
         )
-        workers = [
-            asyncio.create_task(self._claim_loop(), name="sender-claim"),
-            asyncio.create_task(self._flush_loop(), name="sender-record"),
-        ]
+        claimer = asyncio.create_task(self._claim_loop(), name="sender-claim")
+        recorder = asyncio.create_task(self._flush_loop(), name="sender-record")
         try:
             await self._dispatch_loop()
         finally:
             self.stop()
+            # Not cancelled: a claim cut short after its commit would strand rows in `sending`.
+            await asyncio.gather(claimer, return_exceptions=True)
             await self._finish_in_flight()
             self._release_queued()
             self._flushed.set()
-            for worker in workers:
-                worker.cancel()
-            for worker in workers:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await worker
+            await asyncio.gather(recorder, return_exceptions=True)
             await self._flush()
             logger.info("sender %s stopped: %s", self.config.instance, self.stats)
 
@@ -193,13 +189,17 @@ class Sender:
                 self._room.clear()
                 await self._room.wait()
                 continue
-            async with self._db_lock, session_scope(self.sessionmaker) as session:
-                rows = await claim_due_deliveries(
-                    session=session,
-                    instance=self.config.instance,
-                    limit=self.config.batch_size,
-                    now=utcnow(),
-                )
+            try:
+                async with self._db_lock, session_scope(self.sessionmaker) as session:
+                    rows = await claim_due_deliveries(
+                        session=session,
+                        instance=self.config.instance,
+                        limit=self.config.batch_size,
+                        now=utcnow(),
+                    )
+            except Exception:  # the database is away: try again, keep sending what is held
+                logger.exception("sender: claiming from the outbox failed; retrying")
+                rows = []
             self.stats.claimed += len(rows)
             for row in rows:
                 self._admit(row)
