@@ -52,7 +52,6 @@ class SenderConfig:
     poll_interval: float = 1.0
     stale_after: float = 600.0
     flush_interval: float = 0.05
-    flush_size: int = 500
     shutdown_grace: float = 10.0
 
 
