@@ -25,6 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
+from bot.delivery import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from bot.flood import guard_flood
 from bot.flood_guard import FloodGuard
 from bot.handlers.channels import connect_channel, toggle_channel_topic
@@ -125,11 +126,26 @@ async def open_services(application: NewsApplication) -> None:
     open_content(services)
     services.menu = build_menus(services.renderer)
     await publish_menus(application.bot, services.menu, services.renderer.default_language)
+    if services.settings.sender_enabled:  # the outbox sender runs beside the handlers
+        application.bot_data[SENDER_KEY] = await start_sender(
+            services.settings,
+            services.sessionmaker,
+            role="run",
+            request=application.bot_data.get(SENDER_REQUEST_KEY),
+        )
     logger.info("newsbot is up as @%s", application.bot.username)
+
+
+async def stop_sender(application: NewsApplication) -> None:
+    """post_stop (and post_shutdown): let the sender finish or release what is in flight."""
+    running = application.bot_data.pop(SENDER_KEY, None)
+    if running is not None:
+        await running.stop()
 
 
 async def close_services(application: NewsApplication) -> None:
     """post_shutdown: release what open_services opened."""
+    await stop_sender(application)
     services = services_of(application)
     await close_content(services)
     if services.engine is not None:
@@ -159,6 +175,7 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(open_services)
+        .post_stop(stop_sender)
         .post_shutdown(close_services)
     )
     if request is not None:
@@ -166,6 +183,8 @@ def build_application(
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     application = builder.build()
+    # An injected transport (tests) carries the sender's calls too; else it opens aiohttp.
+    application.bot_data[SENDER_REQUEST_KEY] = request
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         renderer=renderer or Renderer(default_language=settings.default_language),

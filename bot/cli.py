@@ -126,12 +126,14 @@ def check(settings: Settings) -> None:
 def _register_subcommands() -> None:
     # Imported here: the subcommand modules import `fail` from this one.
     from bot.cli_content import ingest, sources, topics
+    from bot.cli_delivery import send
     from bot.cli_digests import preview
 
     cli.add_command(preview)
     cli.add_command(ingest)
     cli.add_command(sources)
     cli.add_command(topics)
+    cli.add_command(send)
 
 
 def main() -> None:

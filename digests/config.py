@@ -60,6 +60,22 @@ class Settings(BaseSettings):
     story_threshold: float = Field(default=0.2, gt=0, le=1)
     story_window_hours: int = Field(default=48, ge=1)
     related_window_days: int = Field(default=14, ge=1)
+    # The sender (digests/sender): Telegram's limits, kept ahead of time, and its batching.
+    sender_enabled: bool = True
+    sender_instance_id: str | None = Field(default=None, max_length=64)
+    sender_rate: float = Field(default=30.0, gt=0, le=1000)
+    sender_chat_interval: float = Field(default=1.0, ge=0, le=3600)
+    sender_group_per_minute: int = Field(default=20, ge=1, le=1000)
+    sender_paid_broadcast: bool = False
+    sender_paid_rate: float = Field(default=1000.0, gt=0, le=1000)
+    sender_batch_size: int = Field(default=100, ge=1, le=5000)
+    sender_concurrency: int = Field(default=100, ge=1, le=1000)
+    sender_max_attempts: int = Field(default=5, ge=1, le=100)
+    sender_backoff_base: float = Field(default=2.0, gt=0, le=3600)
+    sender_backoff_max: float = Field(default=300.0, gt=0, le=86400)
+    sender_request_timeout: float = Field(default=15.0, gt=0, le=300)
+    sender_poll_interval: float = Field(default=1.0, gt=0, le=60)
+    sender_stale_after: float = Field(default=600.0, ge=10)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
