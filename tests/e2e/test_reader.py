@@ -43,3 +43,32 @@ async def test_deep_link_topics_search_and_digest(running_bot_with_archive):
     assert "bike racks" in digest["text"]
     assert len(api.sent_messages(chat_id=reader)) > seen
     assert await bot.stop() == 0
+
+
+async def test_a_scheduled_digest_arrives_through_the_outbox(tmp_path):
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from tests.e2e.conftest import start_bot
+
+    async with start_bot(tmp_path, archive=True, DIGEST_INTERVAL_SECONDS="1") as bot:
+        api, reader = bot.api, 52_002
+        api.user_message("/start tech", user_id=reader)
+        await api.wait_for_message(chat_id=reader, contains="Now following: Technology", timeout=30)
+        # Make the reader's 08:00 digest due now, as the clock would (the archive was
+        # ingested just before, so it falls in the digest's window).
+        due = datetime.now(UTC).replace(tzinfo=None)
+        with sqlite3.connect(tmp_path / "e2e.sqlite3") as db:
+            db.execute(
+                "UPDATE chats SET next_digest_at = ? WHERE telegram_id = ?",
+                (due.isoformat(sep=" "), reader),
+            )
+        digest = await api.wait_for_message(chat_id=reader, contains="📰 Your digest", timeout=60)
+        assert "bike racks" in digest["text"]
+        assert digest["reply_markup"]["inline_keyboard"][0][0]["text"] == "🔗 1"
+        assert await bot.stop() == 0
+    with sqlite3.connect(tmp_path / "e2e.sqlite3") as db:
+        [(status, message_id)] = db.execute(
+            "SELECT status, message_id FROM deliveries WHERE kind = 'digest'"
+        ).fetchall()
+    assert (status, message_id) == ("sent", digest["message_id"])
