@@ -24,9 +24,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
+from bot.desk_keyboards import ALERT
+from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
 from bot.flood_guard import FloodGuard
 from bot.handlers.channels import connect_channel, toggle_channel_topic
+from bot.handlers.desk_admins import admins_command, desk_help
+from bot.handlers.desk_alert_changes import (
+    alert_edit_command,
+    alert_retract_command,
+    alerts_command,
+)
+from bot.handlers.desk_alerts import alert_button, alert_command
 from bot.handlers.errors import report_error
 from bot.handlers.membership import bot_membership_changed, chat_migrated
 from bot.handlers.settings import setting_text, settings_button, show_settings
@@ -73,6 +82,14 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
+    # The editorial desk: every command and button checks the user's role itself.
+    application.add_handler(CommandHandler("desk", desk_help))
+    application.add_handler(CommandHandler("admins", admins_command))
+    application.add_handler(CommandHandler("alert", alert_command))
+    application.add_handler(CommandHandler("alerts", alerts_command))
+    application.add_handler(CommandHandler("alert_edit", alert_edit_command))
+    application.add_handler(CommandHandler("alert_retract", alert_retract_command))
+    application.add_handler(CallbackQueryHandler(alert_button, pattern=f"^{ALERT}"))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, setting_text))
     application.add_error_handler(report_error)
@@ -84,6 +101,12 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
     jobs.run_repeating(
         build_digests, interval=settings.digest_interval_seconds, first=1, name="build_digests"
+    )
+    jobs.run_repeating(
+        refresh_alert_status,
+        interval=settings.alert_progress_seconds,
+        first=1,
+        name="refresh_alert_status",
     )
 
 

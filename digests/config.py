@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     flood_rate: float = Field(default=1.0, gt=0)
     flood_burst: int = Field(default=8, ge=1)
     flood_mute_seconds: float = Field(default=30, ge=0)
+    alert_progress_seconds: float = Field(default=3, gt=0, le=60)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -1,0 +1,44 @@
+"""A TEST STAND-IN for the outbox sender (digests.sender, built on another branch).
+
+It does what the sender does to the rows, in the simplest way: calls the fake Bot API with
+each pending row and records `sent` with the message id, or `failed` with Telegram's error.
+The desk is built against the outbox table only, so its tests drive it with this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from digests.db import session_scope
+from digests.models import Chat, Delivery, DeliveryStatus, utcnow
+from tests.fakebotapi import FakeBotAPI
+
+
+async def send_pending(
+    sessionmaker, api: FakeBotAPI, *, limit: int | None = None, now: datetime | None = None
+) -> int:
+    """Send up to `limit` pending rows (alert priority first); returns how many were tried."""
+    async with session_scope(sessionmaker) as session:
+        query = (
+            select(Delivery, Chat.telegram_id)
+            .join(Chat, Chat.id == Delivery.chat_id)
+            .where(Delivery.status == DeliveryStatus.PENDING)
+            .order_by(Delivery.priority, Delivery.id)
+            .limit(limit)
+        )
+        rows = (await session.execute(query)).all()
+        for row, telegram_id in rows:
+            body = api.handle(row.method, {"chat_id": telegram_id, **row.payload})
+            row.attempts += 1
+            if body["ok"]:
+                row.status = DeliveryStatus.SENT
+                row.sent_at = now or utcnow()
+                result = body["result"]
+                if isinstance(result, dict):
+                    row.message_id = result["message_id"]
+            else:
+                row.status = DeliveryStatus.FAILED
+                row.error = body["description"]
+    return len(rows)
