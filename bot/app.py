@@ -24,7 +24,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
-from bot.desk_keyboards import ALERT
+from bot.desk_keyboards import ALERT, SOURCE
 from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
 from bot.flood_guard import FloodGuard
@@ -36,6 +36,8 @@ from bot.handlers.desk_alert_changes import (
     alerts_command,
 )
 from bot.handlers.desk_alerts import alert_button, alert_command
+from bot.handlers.desk_sources import source_button, sources_command
+from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
 from bot.handlers.membership import bot_membership_changed, chat_migrated
 from bot.handlers.settings import setting_text, settings_button, show_settings
@@ -90,6 +92,9 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("alert_edit", alert_edit_command))
     application.add_handler(CommandHandler("alert_retract", alert_retract_command))
     application.add_handler(CallbackQueryHandler(alert_button, pattern=f"^{ALERT}"))
+    application.add_handler(CommandHandler("sources", sources_command))
+    application.add_handler(CallbackQueryHandler(source_button, pattern=f"^{SOURCE}"))
+    application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, setting_text))
     application.add_error_handler(report_error)

@@ -125,9 +125,11 @@ def check(settings: Settings) -> None:
 
 def _register_subcommands() -> None:
     # Imported here: the subcommand modules import `fail` from this one.
+    from bot.cli_desk import stats
     from bot.cli_digests import preview
 
     cli.add_command(preview)
+    cli.add_command(stats)
 
 
 def main() -> None:

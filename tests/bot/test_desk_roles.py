@@ -37,6 +37,9 @@ def last_text(api, chat_id):
         "/admins",
         "/admins add 5",
         "/desk",
+        "/sources",
+        "/sources add https://feeds.example/rss",
+        "/stats",
     ],
 )
 async def test_anyone_else_is_not_allowed_and_audited(application, api, deliver, command):
