@@ -165,12 +165,9 @@ async def _queue_edits(
         text = texts[language] if language in texts else texts[""]
         if copy.payload.get("text") == text:
             continue
-        payload = {
-            "message_id": copy.message_id,
-            "text": text,
-            "parse_mode": "HTML",
-            "link_preview_options": copy.payload.get("link_preview_options"),
-        }
+        payload = {"message_id": copy.message_id, "text": text, "parse_mode": "HTML"}
+        if copy.payload.get("link_preview_options"):
+            payload["link_preview_options"] = copy.payload["link_preview_options"]
         messages.append(
             OutgoingMessage(
                 chat_id=copy.chat_id,

@@ -120,7 +120,7 @@ def _take_link_option(arguments: str) -> tuple[str, str | None]:
     link = web_url(match.group(1))
     if link is None:
         raise AlertTextError("bad_link", match.group(1))
-    rest = (arguments[: match.start()] + " " + arguments[match.end() :]).strip()
+    rest = (arguments[: match.start()] + arguments[match.end() :]).strip()
     return rest, link
 
 

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,9 +55,9 @@ def newsbot_environment(base_url: str, database_url: str, **extra: str) -> dict[
     return env
 
 
-@pytest.fixture
-async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
-    """`newsbot run` on a fresh SQLite file, polling the fake Bot API over loopback HTTP."""
+@asynccontextmanager
+async def run_newsbot(tmp_path: Path, **environment: str) -> AsyncIterator[RunningBot]:
+    """`newsbot run` on a fresh SQLite file, polling a fresh fake Bot API over loopback HTTP."""
     api = FakeBotAPI()
     async with FakeBotAPIServer(api, token=TEST_TOKEN) as server:
         log_path = tmp_path / "newsbot.log"
@@ -67,7 +68,9 @@ async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
                 "bot",
                 "run",
                 cwd=tmp_path,
-                env=newsbot_environment(server.base_url, f"sqlite:///{tmp_path / 'e2e.sqlite3'}"),
+                env=newsbot_environment(
+                    server.base_url, f"sqlite:///{tmp_path / 'e2e.sqlite3'}", **environment
+                ),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,
@@ -81,3 +84,10 @@ async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
             if process.returncode is None:
                 process.kill()
                 await process.wait()
+
+
+@pytest.fixture
+async def running_bot(tmp_path: Path) -> AsyncIterator[RunningBot]:
+    """`newsbot run` with no desk owners configured."""
+    async with run_newsbot(tmp_path) as bot:
+        yield bot
