@@ -26,9 +26,20 @@ from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
 from bot.delivery import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
+from bot.desk_keyboards import ALERT, SOURCE
+from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
 from bot.flood_guard import FloodGuard
 from bot.handlers.channels import connect_channel, toggle_channel_topic
+from bot.handlers.desk_admins import admins_command, desk_help
+from bot.handlers.desk_alert_changes import (
+    alert_edit_command,
+    alert_retract_command,
+    alerts_command,
+)
+from bot.handlers.desk_alerts import alert_button, alert_command
+from bot.handlers.desk_sources import source_button, sources_command
+from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
 from bot.handlers.inline import inline_search
 from bot.handlers.lookups import (
@@ -97,6 +108,17 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("related", related_command))
     application.add_handler(CallbackQueryHandler(related_button, pattern=f"^{RELATED_CALLBACK}"))
     application.add_handler(InlineQueryHandler(inline_search))
+    # The editorial desk: every command and button checks the user's role itself.
+    application.add_handler(CommandHandler("desk", desk_help))
+    application.add_handler(CommandHandler("admins", admins_command))
+    application.add_handler(CommandHandler("alert", alert_command))
+    application.add_handler(CommandHandler("alerts", alerts_command))
+    application.add_handler(CommandHandler("alert_edit", alert_edit_command))
+    application.add_handler(CommandHandler("alert_retract", alert_retract_command))
+    application.add_handler(CallbackQueryHandler(alert_button, pattern=f"^{ALERT}"))
+    application.add_handler(CommandHandler("sources", sources_command))
+    application.add_handler(CallbackQueryHandler(source_button, pattern=f"^{SOURCE}"))
+    application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # Last: any other text is a settings answer or, in a private chat, a search.
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, plain_text))
@@ -112,6 +134,12 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     )
     jobs.run_repeating(
         poll_sources, interval=settings.poll_interval_seconds, first=5, name="poll-sources"
+    )
+    jobs.run_repeating(
+        refresh_alert_status,
+        interval=settings.alert_progress_seconds,
+        first=1,
+        name="refresh_alert_status",
     )
 
 

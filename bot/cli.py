@@ -127,6 +127,7 @@ def _register_subcommands() -> None:
     # Imported here: the subcommand modules import `fail` from this one.
     from bot.cli_content import ingest, sources, topics
     from bot.cli_delivery import send
+    from bot.cli_desk import stats
     from bot.cli_digests import preview
 
     cli.add_command(preview)
@@ -134,6 +135,7 @@ def _register_subcommands() -> None:
     cli.add_command(sources)
     cli.add_command(topics)
     cli.add_command(send)
+    cli.add_command(stats)
 
 
 def main() -> None:

@@ -76,6 +76,7 @@ class Settings(BaseSettings):
     sender_request_timeout: float = Field(default=15.0, gt=0, le=300)
     sender_poll_interval: float = Field(default=1.0, gt=0, le=60)
     sender_stale_after: float = Field(default=600.0, ge=10)
+    alert_progress_seconds: float = Field(default=3, gt=0, le=60)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -80,6 +80,8 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         admin_ids=[1001],
         default_timezone="Europe/Warsaw",
+        # Handler tests drive the outbox themselves; `newsbot run` tests run the real sender.
+        sender_enabled=False,
     )
 
 

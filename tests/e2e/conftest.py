@@ -121,3 +121,8 @@ async def running_bot_with_archive(tmp_path: Path) -> AsyncIterator[RunningBot]:
     """A newsbot process whose archive holds the sample feed."""
     async with start_bot(tmp_path, archive=True) as bot:
         yield bot
+
+
+def run_newsbot(tmp_path: Path, **environment: str):
+    """start_bot with extra environment (ADMIN_IDS, …) and an empty archive."""
+    return start_bot(tmp_path, **environment)

@@ -1,0 +1,1 @@
+"""The editorial desk: roles, breaking alerts, sources and stats, worked from Telegram."""

@@ -1,0 +1,239 @@
+"""Breaking alerts: drafts, audiences with their counts, and queuing at top priority."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from digests.desk.alert_text import AlertTextError
+from digests.models import (
+    Alert,
+    AlertStatus,
+    Chat,
+    ChatStatus,
+    ChatType,
+    DeliveryKind,
+    Priority,
+    Subscription,
+    Topic,
+)
+from digests.outbox import OutgoingMessage, enqueue
+from digests.preferences import in_quiet_hours
+from digests.render import Renderer
+from digests.telegram_text import MESSAGE_LIMIT, visible_length
+
+ALERT_TEMPLATE = "desk/alert.html"
+AUDIENCES = ("all", "topic", "channels")
+# Rows read per round while queuing, so a large audience is never all in memory at once.
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class TopicAudience:
+    """One topic's alert subscribers."""
+
+    id: int
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class AudienceCounts:
+    """How many chats each audience choice reaches now."""
+
+    all: int
+    channels: int
+    topics: list[TopicAudience]
+
+    def count_for(self, audience: str, topic_id: int | None) -> int:
+        """The count of the chosen audience."""
+        if audience == "channels":
+            return self.channels
+        if audience == "topic":
+            return next((t.count for t in self.topics if t.id == topic_id), 0)
+        return self.all
+
+
+def alert_ref(alert_id: int) -> str:
+    """The outbox ref of every message about an alert."""
+    return f"alert:{alert_id}"
+
+
+def render_alert(renderer: Renderer, *, body: str, link: str | None, language: str) -> str:
+    """The alert exactly as readers get it; raises AlertTextError when it is too long."""
+    text = renderer.render(ALERT_TEMPLATE, language=language, body=Markup(body), link=link)
+    length = visible_length(text)
+    if length > MESSAGE_LIMIT:
+        raise AlertTextError("too_long", str(length))
+    return text
+
+
+def _recipients(audience: str, topic_id: int | None) -> Select[Any]:
+    active = (Chat.status == ChatStatus.ACTIVE) & Chat.alerts_enabled
+    if audience == "channels":
+        return select(Chat).where(active, Chat.type == ChatType.CHANNEL)
+    wants = Subscription.alerts & (Subscription.chat_id == Chat.id)
+    if audience == "topic":
+        wants = wants & (Subscription.topic_id == topic_id)
+    return select(Chat).where(active, exists().where(wants))
+
+
+async def audience_counts(*, session: AsyncSession) -> AudienceCounts:
+    """Recipients of every audience choice: everyone, each active topic, channels."""
+    everyone = await session.scalar(
+        select(func.count()).select_from(_recipients("all", None).subquery())
+    )
+    channels = await session.scalar(
+        select(func.count()).select_from(_recipients("channels", None).subquery())
+    )
+    per_topic = dict(
+        (
+            await session.execute(
+                select(Subscription.topic_id, func.count())
+                .join(Chat, Chat.id == Subscription.chat_id)
+                .where(Chat.status == ChatStatus.ACTIVE, Chat.alerts_enabled, Subscription.alerts)
+                .group_by(Subscription.topic_id)
+            )
+        ).all()
+    )
+    topics = await session.scalars(select(Topic).where(Topic.active).order_by(Topic.position))
+    return AudienceCounts(
+        all=everyone or 0,
+        channels=channels or 0,
+        topics=[TopicAudience(t.id, t.slug, t.name, per_topic.get(t.id, 0)) for t in topics],
+    )
+
+
+async def create_draft(
+    *, session: AsyncSession, author_id: int, body: str, link: str | None, now: datetime
+) -> Alert:
+    """A new draft alert for everyone with alerts on."""
+    alert = Alert(author_id=author_id, text=body, link=link, audience="all", created_at=now)
+    session.add(alert)
+    await session.flush()
+    return alert
+
+
+async def get_alert(*, session: AsyncSession, alert_id: int) -> Alert | None:
+    """The alert with this number."""
+    return await session.get(Alert, alert_id)
+
+
+async def choose_audience(
+    *, session: AsyncSession, alert_id: int, audience: str, topic_id: int | None
+) -> Alert | None:
+    """Set a draft's audience; None when the alert is no longer a draft or the choice is bad."""
+    alert = await session.get(Alert, alert_id)
+    if alert is None or alert.status is not AlertStatus.DRAFT or audience not in AUDIENCES:
+        return None
+    if audience == "topic" and (topic_id is None or await session.get(Topic, topic_id) is None):
+        return None
+    alert.audience = audience
+    alert.topic_id = topic_id if audience == "topic" else None
+    await session.flush()
+    return alert
+
+
+def alert_payload(text: str, link: str | None, chat: Chat, now: datetime) -> dict[str, Any]:
+    """sendMessage parameters for one chat: silent in its quiet hours, its link preview choice."""
+    quiet = (chat.quiet_start, chat.quiet_end) if chat.quiet_start and chat.quiet_end else None
+    return {
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": False, "url": link}
+        if link and chat.link_previews
+        else {"is_disabled": True},
+        "disable_notification": in_quiet_hours(now, chat.timezone, quiet),
+    }
+
+
+async def confirm_alert(
+    *, session: AsyncSession, alert_id: int, renderer: Renderer, now: datetime
+) -> Alert | None:
+    """Queue a draft to its audience at alert priority; None when it was not a draft any more."""
+    # A conditional UPDATE, so two taps on Confirm (or two instances) queue it once.
+    claimed = await session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id, Alert.status == AlertStatus.DRAFT)
+        .values(status=AlertStatus.SENDING, confirmed_at=now)
+    )
+    if claimed.rowcount != 1:
+        return None
+    alert = await session.get(Alert, alert_id)
+    assert alert is not None
+    await session.refresh(alert)
+    texts: dict[str, str] = {}
+    total, last_id = 0, 0
+    query = _recipients(alert.audience, alert.topic_id).order_by(Chat.id).limit(BATCH)
+    while True:
+        chats: Sequence[Chat] = (await session.scalars(query.where(Chat.id > last_id))).all()
+        if not chats:
+            break
+        messages = []
+        for chat in chats:
+            if chat.language not in texts:
+                texts[chat.language] = render_alert(
+                    renderer, body=alert.text, link=alert.link, language=chat.language
+                )
+            messages.append(
+                OutgoingMessage(
+                    chat_id=chat.id,
+                    kind=DeliveryKind.ALERT,
+                    ref=alert_ref(alert.id),
+                    payload=alert_payload(texts[chat.language], alert.link, chat, now),
+                    priority=Priority.ALERT,
+                )
+            )
+        await enqueue(session=session, messages=messages, now=now)
+        total += len(messages)
+        last_id = chats[-1].id
+        session.expunge_all()
+    alert = await session.get(Alert, alert_id)
+    assert alert is not None
+    alert.total = total
+    if total == 0:
+        alert.status, alert.finished_at = AlertStatus.SENT, None
+    await session.flush()
+    return alert
+
+
+async def set_status_message(
+    *, session: AsyncSession, alert_id: int, chat_id: int, message_id: int
+) -> None:
+    """The desk message that shows this alert's live status from now on."""
+    await session.execute(
+        update(Alert)
+        .where(Alert.id == alert_id)
+        .values(preview_chat_id=chat_id, preview_message_id=message_id)
+    )
+
+
+async def recent_alerts(*, session: AsyncSession, limit: int = 10) -> list[Alert]:
+    """The latest alerts, newest first."""
+    return list(await session.scalars(select(Alert).order_by(Alert.id.desc()).limit(limit)))
+
+
+async def quiet_recipients(
+    *, session: AsyncSession, audience: str, topic_id: int | None, now: datetime
+) -> int:
+    """How many of an audience are in their quiet hours now (they get the alert silently)."""
+    rows = await session.execute(
+        _recipients(audience, topic_id)
+        .with_only_columns(
+            Chat.timezone, Chat.quiet_start, Chat.quiet_end, maintain_column_froms=True
+        )
+        .where(Chat.quiet_start.is_not(None), Chat.quiet_end.is_not(None))
+    )
+    return sum(1 for zone, start, end in rows.all() if in_quiet_hours(now, zone, (start, end)))
+
+
+async def topic_names(*, session: AsyncSession) -> dict[int, str]:
+    """Every topic's name by id (for audience labels)."""
+    return dict((await session.execute(select(Topic.id, Topic.name))).all())

@@ -1,0 +1,62 @@
+"""The /stats chart: one PNG with four panels, drawn off-screen with matplotlib."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: a server draws to memory
+
+from matplotlib.figure import Figure
+
+from digests.desk.stats import Stats
+
+WIDTH_INCHES, HEIGHT_INCHES, DPI = 11, 8, 100
+MAX_CAMPAIGNS = 6
+
+
+def draw_chart(stats: Stats, labels: dict[str, str]) -> bytes:
+    """The figures as a PNG: subscribers by topic, joins and leaves, deliveries, failures."""
+    # Figure() instead of pyplot: no global state, safe in a long-running process.
+    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
+    (topics, people), (deliveries, failures) = figure.subplots(2, 2)
+    days = [day.strftime("%d.%m") for day in stats.days]
+    positions = range(len(days))
+
+    names = [name for name, _ in stats.subscribers]
+    topics.barh(names, [count for _, count in stats.subscribers], color="#3b7dd8")
+    topics.invert_yaxis()
+    topics.set_title(labels["subscribers"])
+
+    bottom = [0] * len(days)
+    for campaign, counts in list(stats.joins.items())[:MAX_CAMPAIGNS]:
+        people.bar(positions, counts, bottom=bottom, label=campaign or labels["direct"])
+        bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    leaves = [sum(day) for day in zip(*stats.leaves.values(), strict=True)] or [0] * len(days)
+    people.bar(positions, [-n for n in leaves], color="#999999", label=labels["leaves"])
+    people.axhline(0, color="black", linewidth=0.5)
+    people.set_title(labels["joins"])
+    people.legend(fontsize="small", loc="upper left")
+
+    deliveries.bar(positions, stats.sent, color="#2e9e5b", label=labels["sent"])
+    deliveries.bar(
+        positions, stats.failed, bottom=stats.sent, color="#d84b3b", label=labels["failed"]
+    )
+    deliveries.set_title(labels["deliveries"])
+    deliveries.legend(fontsize="small", loc="upper left")
+
+    for axes in (people, deliveries):
+        step = max(1, len(days) // 7)
+        axes.set_xticks(list(positions)[::step], days[::step], fontsize="small")
+
+    reasons = [labels.get(f"reason_{key}", key)[:40] for key, _ in stats.failures[:8]]
+    failures.barh(
+        reasons or [labels["none"]], [n for _, n in stats.failures[:8]] or [0], color="#d84b3b"
+    )
+    failures.invert_yaxis()
+    failures.set_title(labels["failures"])
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

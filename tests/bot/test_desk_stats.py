@@ -1,0 +1,50 @@
+"""/stats in the chat, and `newsbot stats` in the terminal."""
+
+from __future__ import annotations
+
+import struct
+
+from tests.bot.test_cli import newsbot
+
+OWNER = 1001
+
+
+async def test_stats_answers_with_a_png_chart_and_a_summary(application, api, deliver):
+    await deliver(api.user_message("/start", user_id=555))
+    await deliver(api.user_message("/subscribe world", user_id=555))
+
+    await deliver(api.user_message("/stats"))
+
+    [call] = api.calls_to("sendPhoto")
+    upload = call.params["photo"]
+    png = upload["content"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", png[16:24]) == (1100, 800)
+    assert len(png) < 1_000_000
+    sent = api.sent_messages(chat_id=OWNER)[-1]
+    assert api.message(OWNER, sent["message_id"])["photo"][0]["width"] == 1100
+    caption = sent["caption"]
+    assert caption.startswith("<b>Stats for the last 14 days</b>")
+    assert "Active chats: 1" in caption
+    assert "Joined: 1 · left: 0" in caption
+
+
+def test_newsbot_stats_prints_the_figures(tmp_path):
+    url = f"sqlite:///{tmp_path / 'stats.sqlite3'}"
+    assert newsbot("db", "upgrade", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    chart = tmp_path / "chart.png"
+
+    result = newsbot("stats", "--days", "3", "--chart", str(chart), cwd=tmp_path, DATABASE_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Stats for the last 3 days (")
+    assert "Active chats: 0" in lines
+    assert "Subscribers by topic" in lines and "Failures by reason" in lines
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_newsbot_stats_on_an_empty_database_says_what_to_do(tmp_path):
+    result = newsbot("stats", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'none.db'}")
+    assert result.returncode == 2
+    assert "run `newsbot db upgrade` first" in result.stderr
