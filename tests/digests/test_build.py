@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from digests.db import session_scope
@@ -214,3 +215,33 @@ async def test_a_chat_without_subscriptions_is_advanced_without_a_message(sessio
 
 def test_digest_refs_name_the_moment():
     assert digest_ref(MOMENT) == "digest:20260329T060000Z"
+
+
+async def test_two_instances_building_at_once_never_double_a_digest(sessionmaker, engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time: one process runs the job there")
+    import asyncio
+
+    async with session_scope(sessionmaker) as session:
+        topics = await add_topics(session, "world")
+        await add_article(
+            session, 1, topics={topics["world"]: 1}, fetched_at=MOMENT - timedelta(hours=1)
+        )
+        for n in range(300):
+            await add_chat(session, 20_000 + n, topics=[topics["world"]], next_digest_at=MOMENT)
+    small = BuildOptions(batch_size=25)
+
+    async def instance():
+        built = 0
+        while True:
+            report = await build(sessionmaker, MOMENT + timedelta(minutes=1), options=small)
+            built += report.chats
+            if report.chats == 0:
+                return built
+
+    first, second = await asyncio.gather(instance(), instance())
+    async with session_scope(sessionmaker) as session:
+        deliveries = await session.scalar(select(func.count()).select_from(Delivery))
+        editions = await session.scalar(select(func.count()).select_from(Edition))
+    assert first + second == 300  # every chat built once, by one instance or the other
+    assert (deliveries, editions) == (300, 300)
