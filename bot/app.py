@@ -121,7 +121,9 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # Last: any other text is a settings answer or, in a private chat, a search.
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, plain_text))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, plain_text)
+    )
     application.add_error_handler(report_error)
 
 

@@ -12,7 +12,10 @@ def _counts(update: Update) -> bool:
     message = update.effective_message
     if update.callback_query is not None or update.inline_query is not None:
         return True
-    return message is not None and bool(message.text) and message.text.startswith("/")
+    if message is None or not message.text:
+        return False
+    # In a private chat any text is a search, as costly as a command.
+    return message.text.startswith("/") or message.chat.type == "private"
 
 
 async def guard_flood(update: Update, context: NewsContext) -> None:

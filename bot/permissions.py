@@ -17,9 +17,11 @@ async def may_configure(update: Update, context: NewsContext) -> bool:
         return False
     if chat.type == ChatType.PRIVATE:
         return True
-    # An anonymous admin posts as the group itself; only admins can do that.
+    # An anonymous admin posts as the group itself; only admins can do that. (Only for
+    # messages: a button's effective_message is the bot's own post.)
     if (
-        message is not None
+        update.callback_query is None
+        and message is not None
         and message.sender_chat is not None
         and message.sender_chat.id == chat.id
     ):

@@ -80,6 +80,10 @@ async def register_chat(
     elif chat.status is not ChatStatus.ACTIVE:
         chat.status = ChatStatus.ACTIVE
         reactivated = True
+        # Moments missed while away are skipped, and the next digest covers a normal day,
+        # not everything since the chat left.
+        chat.last_digest_at = None
+        reschedule(chat, now=now)
     chat.type = info.type
     chat.title = info.title
     chat.username = info.username

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from digests.ids import parse_id
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
 
@@ -73,8 +74,9 @@ async def latest(
 async def find_article(*, session: AsyncSession, reference: str) -> Article | None:
     """An article by its number or by any URL it was published under (tracking removed)."""
     reference = reference.strip()
-    if reference.isdigit():
-        return await session.get(Article, int(reference))
+    number = parse_id(reference)
+    if number is not None:
+        return await session.get(Article, number)
     if not reference.lower().startswith(("http://", "https://")):
         return None
     try:

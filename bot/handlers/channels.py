@@ -9,6 +9,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.context import NewsContext
 from bot.keyboards import CHANNEL_TOPIC, channel_topics_keyboard
 from digests.chats import ChatInfo, get_chat_by_row, register_chat
+from digests.ids import parse_id
 from digests.models import ChatType as DomainChatType
 from digests.models import utcnow
 from digests.subscriptions import toggle_topic, topic_states
@@ -36,7 +37,7 @@ async def connect_channel(update: Update, context: NewsContext) -> None:
     target = context.args[0]
     try:
         channel = await context.bot.get_chat(
-            int(target) if target.lstrip("-").isdigit() else target
+            -parse_id(target[1:]) if target.startswith("-") and parse_id(target[1:]) else target
         )
     except (BadRequest, Forbidden):
         channel = None
@@ -78,12 +79,9 @@ async def toggle_channel_topic(update: Update, context: NewsContext) -> None:
         return
     row_text, _, slug = query.data.removeprefix(CHANNEL_TOPIC).partition(":")
     language = context.language_for(user.language_code)
+    row_id = parse_id(row_text)
     async with context.session() as session:
-        channel = (
-            await get_chat_by_row(session=session, chat_id=int(row_text))
-            if row_text.isdigit()
-            else None
-        )
+        channel = await get_chat_by_row(session=session, chat_id=row_id) if row_id else None
         telegram_id = channel.telegram_id if channel else None
     if telegram_id is None or not await _is_channel_admin(context, telegram_id, user.id):
         await query.answer(
@@ -92,12 +90,10 @@ async def toggle_channel_topic(update: Update, context: NewsContext) -> None:
         )
         return
     async with context.session() as session:
-        state = await toggle_topic(session=session, chat_id=int(row_text), slug=slug)
-        states = await topic_states(session=session, chat_id=int(row_text))
+        state = await toggle_topic(session=session, chat_id=row_id, slug=slug)
+        states = await topic_states(session=session, chat_id=row_id)
     await query.answer(
         context.render("topics/toggled.html", language=language, state=state, slug=slug)
     )
     if state is not None:
-        await query.edit_message_reply_markup(
-            reply_markup=channel_topics_keyboard(int(row_text), states)
-        )
+        await query.edit_message_reply_markup(reply_markup=channel_topics_keyboard(row_id, states))

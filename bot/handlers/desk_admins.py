@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import NewsContext
 from bot.handlers.desk_access import desk_role
 from digests.desk.roles import Role, RoleError, add_editor, audit, list_editors, remove_editor
+from digests.ids import parse_id
 from digests.models import utcnow
 
 
@@ -24,7 +25,7 @@ async def admins_command(update: Update, context: NewsContext) -> None:
         return
     language = context.language_for(user.language_code)
     owners = context.settings.admin_ids
-    if args and (not changing or len(args) != 2 or not args[1].lstrip("-").isdigit()):
+    if args and (not changing or len(args) != 2 or parse_id(args[1].removeprefix("-")) is None):
         await message.reply_text(
             context.render("desk/admins_changed.html", language=language, code="usage", user_id="")
         )

@@ -13,13 +13,14 @@ from digests.desk.alert_changes import AlertStateError, alert_state, edit_alert,
 from digests.desk.alert_text import AlertTextError, plain_text
 from digests.desk.alerts import get_alert, recent_alerts, set_status_message, topic_names
 from digests.desk.roles import audit
+from digests.ids import parse_id
 from digests.models import utcnow
 
 
 def _number_and_rest(arguments: str) -> tuple[int | None, str]:
     first, _, rest = arguments.strip().partition(" ")
     number = first.lstrip("#")
-    return (int(number) if number.isdigit() else None), rest
+    return parse_id(number), rest
 
 
 async def _change(update: Update, context: NewsContext, action: str) -> None:

@@ -25,6 +25,7 @@ from digests.desk.alerts import (
     topic_names,
 )
 from digests.desk.roles import audit
+from digests.ids import parse_id
 from digests.models import Alert, utcnow
 
 _COMMAND = re.compile(r"^/\S+\s?")
@@ -119,7 +120,7 @@ async def alert_command(update: Update, context: NewsContext) -> None:
 def _parse_data(data: str) -> tuple[str, int, str]:
     action, _, rest = data.removeprefix(ALERT).partition(":")
     number, _, extra = rest.partition(":")
-    return action, int(number) if number.isdigit() else 0, extra
+    return action, parse_id(number) or 0, extra
 
 
 async def alert_button(update: Update, context: NewsContext) -> None:
@@ -139,7 +140,7 @@ async def alert_button(update: Update, context: NewsContext) -> None:
                 raise AlertTextError("not_found", str(alert_id))
             if action == "a":
                 audience = {"all": "all", "ch": "channels"}.get(extra, "topic")
-                topic_id = int(extra[1:]) if audience == "topic" and extra[1:].isdigit() else None
+                topic_id = parse_id(extra[1:]) if audience == "topic" else None
                 changed = await choose_audience(
                     session=session, alert_id=alert_id, audience=audience, topic_id=topic_id
                 )

@@ -18,6 +18,7 @@ from digests.desk.sources_admin import (
     set_paused,
     sources_health,
 )
+from digests.ids import parse_id
 from digests.models import utcnow
 from digests.subscriptions import active_topics
 
@@ -95,7 +96,7 @@ async def source_button(update: Update, context: NewsContext) -> None:
     if not await desk_role(update, context, f"source_{action}"):
         return
     language = context.language_for(user.language_code)
-    source_id = int(number) if number.isdigit() else 0
+    source_id = parse_id(number) or 0
     now = utcnow()
     code, value = "", ""
     try:

@@ -11,6 +11,7 @@ from bot.handlers.desk_access import desk_role
 from bot.keyboards import parse_labels
 from digests.desk.chart import draw_chart
 from digests.desk.stats import collect_stats
+from digests.ids import parse_id
 from digests.models import utcnow
 
 DAYS = 14
@@ -23,7 +24,8 @@ async def stats_command(update: Update, context: NewsContext) -> None:
         return
     language = context.language_for(user.language_code)
     args = context.args or []
-    days = int(args[0]) if args and args[0].isdigit() and 1 <= int(args[0]) <= 90 else DAYS
+    days = parse_id(args[0], maximum=90) if args else None
+    days = days if days else DAYS
     async with context.session() as session:
         stats = await collect_stats(session=session, now=utcnow(), days=days)
     labels = parse_labels(context.render("desk/chart_labels.txt", language=language))

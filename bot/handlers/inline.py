@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot.context import NewsContext
+from digests.ids import parse_id
 from digests.lookups import latest
 from digests.search import search
 from digests.telegram_text import clip
@@ -18,8 +19,7 @@ async def inline_search(update: Update, context: NewsContext) -> None:
     query = update.inline_query
     if query is None:
         return
-    offset = int(query.offset) if query.offset.isdigit() else 0
-    offset = min(offset, MAX_OFFSET)
+    offset = parse_id(query.offset, maximum=MAX_OFFSET) or 0
     language = context.language_for(query.from_user.language_code)
     async with context.session() as session:
         if query.query.strip():

@@ -7,13 +7,16 @@ from telegram.constants import ChatType
 
 from bot.context import NewsContext
 from bot.jobs import digest_options
+from bot.permissions import may_configure
 from digests.editions.layout import RELATED_CALLBACK, related_buttons
 from digests.editions.ondemand import digest_now
+from digests.ids import parse_id
 from digests.lookups import coverage, find_article, latest
 from digests.models import utcnow
 from digests.search import search
 
 PAGE = 5
+MAX_PAGES = 200  # search ranks the newest 1,000 matches at most
 SEARCH_PAGE = "sr:"
 LATEST_PAGE = "lt:"
 # Queries are kept per chat (callback data holds 64 bytes, a query may not fit).
@@ -114,13 +117,14 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
         return
     key, _, page = query.data.removeprefix(SEARCH_PAGE).partition(":")
     text = context.chat_data.get("queries", {}).get(key)
+    number = parse_id(page, maximum=MAX_PAGES)
     await query.answer()
-    if text is None or not page.isdigit():
+    if text is None or number is None:
         async with context.session() as session:
             language = (await context.current_chat(session, update)).language
         await query.edit_message_text(context.render("lookups/expired.html", language=language))
         return
-    await _search_page(update, context, text, key, int(page))
+    await _search_page(update, context, text, key, number)
 
 
 async def _latest_page(update: Update, context: NewsContext, topic: str | None, page: int) -> None:
@@ -155,9 +159,8 @@ async def latest_page_button(update: Update, context: NewsContext) -> None:
         return
     topic, _, page = query.data.removeprefix(LATEST_PAGE).partition(":")
     await query.answer()
-    await _latest_page(
-        update, context, None if topic == "-" else topic, int(page) if page.isdigit() else 0
-    )
+    number = parse_id(page, maximum=MAX_PAGES) or 0
+    await _latest_page(update, context, None if topic == "-" else topic, number)
 
 
 async def show_coverage(update: Update, context: NewsContext, reference: str) -> None:
@@ -201,6 +204,13 @@ async def digest_command(update: Update, context: NewsContext) -> None:
     """/digest: my digest now, from what arrived since the last one."""
     chat = update.effective_chat
     if chat is None:
+        return
+    if not await may_configure(update, context):
+        async with context.session() as session:
+            language = (await context.current_chat(session, update)).language
+        await context.bot.send_message(
+            chat.id, context.render("groups/admins_only.html", language=language)
+        )
         return
     options = digest_options(context)
     async with context.session() as session:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+import time
+from dataclasses import dataclass
+
+from telegram import ForceReply, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ChatType
 
 from bot.context import NewsContext
@@ -15,6 +18,7 @@ from bot.keyboards import (
 )
 from bot.permissions import may_configure
 from digests import chat_settings
+from digests.ids import parse_id
 from digests.models import utcnow
 from digests.preferences import (
     PreferenceError,
@@ -25,6 +29,8 @@ from digests.preferences import (
 )
 
 AWAITING = "awaiting_setting"
+# A question left unanswered this long is forgotten: later text is a search again.
+QUESTION_SECONDS = 300
 TEXT_FIELDS = {"times", "tz", "quiet"}
 
 
@@ -70,8 +76,9 @@ async def settings_button(update: Update, context: NewsContext) -> None:
             chat_settings.toggle_previews(chat)
         elif action.startswith("freq:") and action != "freq:weekly":
             chat_settings.set_frequency(chat, action.removeprefix("freq:"), now=now)
-        elif action.startswith("wd:") and action[3:].isdigit() and int(action[3:]) <= 6:
-            chat_settings.set_frequency(chat, "weekly", weekday=int(action[3:]), now=now)
+        elif action.startswith("wd:") and parse_id(action[3:], maximum=6) is not None:
+            weekday = parse_id(action[3:], maximum=6)
+            chat_settings.set_frequency(chat, "weekly", weekday=weekday, now=now)
     if action in TEXT_FIELDS:
         await _ask(update, context, action, language)
     elif action == "freq":
@@ -84,34 +91,68 @@ async def settings_button(update: Update, context: NewsContext) -> None:
         await _screen(update, context, edit=True)
 
 
+@dataclass(frozen=True)
+class Question:
+    """A settings question waiting for its answer: what, asked of whom, where, until when."""
+
+    field: str
+    user_id: int | None
+    prompt_id: int
+    expires: float
+
+
 async def _ask(update: Update, context: NewsContext, field: str, language: str) -> None:
-    chat = update.effective_chat
+    chat, user = update.effective_chat, update.effective_user
     assert chat is not None
-    context.chat_data[AWAITING] = field
-    markup = None
-    if field == "tz" and chat.type == ChatType.PRIVATE:
+    private = chat.type == ChatType.PRIVATE
+    if field == "tz" and private:
         button = KeyboardButton(
             context.render("settings/share_location.txt", language=language),
             request_location=True,
         )
         markup = ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
-    text = context.render(
-        f"settings/ask_{field}.html", language=language, private=chat.type == ChatType.PRIVATE
+    else:
+        # In a group the bot (in privacy mode) only sees replies to its own messages.
+        markup = ForceReply(selective=True)
+    text = context.render(f"settings/ask_{field}.html", language=language, private=private)
+    prompt = await context.bot.send_message(chat.id, text, reply_markup=markup)
+    context.chat_data[AWAITING] = Question(
+        field=field,
+        user_id=user.id if user else None,
+        prompt_id=prompt.message_id,
+        expires=time.monotonic() + QUESTION_SECONDS,
     )
-    await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-def awaiting_setting(context: NewsContext) -> str | None:
-    """The setting this chat was asked to type, if any."""
-    return context.chat_data.get(AWAITING) if context.chat_data is not None else None
+def awaiting_setting(context: NewsContext) -> Question | None:
+    """The settings question this chat was asked, while it is still open."""
+    question = context.chat_data.get(AWAITING) if context.chat_data is not None else None
+    if question is None or question.expires < time.monotonic():
+        return None
+    return question
+
+
+def _answers(question: Question, update: Update) -> bool:
+    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
+    if message is None or chat is None:
+        return False
+    if question.user_id is not None and (user is None or user.id != question.user_id):
+        return False
+    if chat.type == ChatType.PRIVATE:
+        return True
+    reply = message.reply_to_message
+    return reply is not None and reply.message_id == question.prompt_id
 
 
 async def setting_text(update: Update, context: NewsContext) -> None:
     """The reader's typed answer to a settings question; bad input changes nothing."""
     message = update.effective_message
-    field = awaiting_setting(context)
-    if message is None or field is None or not await may_configure(update, context):
+    question = awaiting_setting(context)
+    if message is None or question is None or not _answers(question, update):
         return
+    if not await may_configure(update, context):
+        return
+    field = question.field
     location = message.location
     async with context.session() as session:
         chat = await context.current_chat(session, update)

@@ -41,8 +41,9 @@ from digests.render import Renderer
 FIRST_WINDOW = timedelta(hours=24)
 _IDS_PER_STATEMENT = 900  # under SQLite's older 999 bound-parameter limit
 # Claim a digest this long after its moment, so articles stored in a transaction that was
-# still open at that moment are committed before the window is read.
-SETTLE = timedelta(seconds=5)
+# still open at that moment are committed before the window is read (ingest stamps each
+# source's or chunk's articles when it stores them, and a store takes well under this).
+SETTLE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -272,9 +273,14 @@ async def advance(*, session: AsyncSession, chats: Sequence[DueChat], now: datet
             after=max(scheduled_for, now),
         )
         for start in range(0, len(ids), _IDS_PER_STATEMENT):
+            # Only if the schedule is still the one this edition was built for: a reader who
+            # changed /settings meanwhile already has a new next moment, which must stand.
             await session.execute(
                 update(Chat)
-                .where(Chat.id.in_(ids[start : start + _IDS_PER_STATEMENT]))
+                .where(
+                    Chat.id.in_(ids[start : start + _IDS_PER_STATEMENT]),
+                    Chat.next_digest_at == scheduled_for,
+                )
                 .values(last_digest_at=scheduled_for, next_digest_at=following)
             )
 

@@ -17,7 +17,7 @@ import aiohttp
 from digests import __version__
 
 DEFAULT_USER_AGENT = f"newsbot/{__version__} (+https://github.com/newsbot; feed reader)"
-MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?([0-9]{1,9})", re.IGNORECASE)
 
 
 class FetchError(Exception):
@@ -66,8 +66,12 @@ def cache_max_age(cache_control: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_SECONDS = re.compile(r"[0-9]{1,9}")
+
+
 def _retry_after(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+    # ASCII digits only: str.isdigit() accepts "²", which int() then refuses.
+    return int(value.strip()) if value and _SECONDS.fullmatch(value.strip()) else None
 
 
 def is_local(url: str) -> bool:

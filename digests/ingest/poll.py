@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -57,6 +58,10 @@ async def _fetch(client, source: Source, limits: FetchLimits) -> FetchResult | F
         )
     except FetchError as exc:
         return exc
+    except Exception as exc:
+        # Whatever a hostile server does, it fails its own source, never the whole run.
+        logger.exception("source %s: unexpected fetch error", source.url)
+        return FetchError(f"unexpected error: {type(exc).__name__}")
 
 
 async def _settle(
@@ -69,6 +74,7 @@ async def _settle(
     renderer: Renderer,
     now: datetime,
     outcome: PollOutcome,
+    stored_at: datetime | None = None,
 ) -> None:
     source = await session.merge(source)
     if isinstance(fetched, FetchError):
@@ -118,7 +124,7 @@ async def _settle(
             source.title = parsed.title[:255]
         ttl = parsed.ttl_seconds
         report = await pipeline.store(
-            session=session, entries=parsed.entries, source=source, now=now
+            session=session, entries=parsed.entries, source=source, now=stored_at or now
         )
         report.problems.extend(parsed.problems)
         outcome.report.merge(report)
@@ -144,6 +150,7 @@ async def poll_due_sources(
 ) -> PollOutcome:
     """One run: fetch due sources concurrently, then store each in its own transaction."""
     outcome = PollOutcome()
+    started = time.monotonic()
     async with session_scope(sessionmaker) as session:
         sources = await due_sources(session=session, now=now, limit=settings.batch)
         await pipeline.prepare(session=session, now=now)
@@ -158,6 +165,9 @@ async def poll_due_sources(
     results = await asyncio.gather(*(bounded(source) for source in sources))
     # Storing is serial: one writer at a time suits SQLite, and the archive index is shared.
     for source, fetched in zip(sources, results, strict=True):
+        # Articles are stamped when stored, not when the run began: a digest window read after
+        # this commit must not end before their arrival (see digests.editions.build.SETTLE).
+        stored_at = now + timedelta(seconds=time.monotonic() - started)
         try:
             async with session_scope(sessionmaker) as session:
                 await _settle(
@@ -168,6 +178,7 @@ async def poll_due_sources(
                     settings=settings,
                     renderer=renderer,
                     now=now,
+                    stored_at=stored_at,
                     outcome=outcome,
                 )
         except Exception as exc:

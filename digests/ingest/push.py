@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -68,8 +68,12 @@ async def ingest_document(
                     source = await push_source(session=session, name=parsed.title)
                 else:
                     source = None
+                # Each chunk is stamped as it is stored (see digests.editions.build.SETTLE).
+                stored_at = max(now, datetime.now(UTC))
                 report.merge(
-                    await pipeline.store(session=session, entries=chunk, source=source, now=now)
+                    await pipeline.store(
+                        session=session, entries=chunk, source=source, now=stored_at
+                    )
                 )
             if progress is not None:
                 progress(len(chunk))

@@ -141,3 +141,20 @@ async def test_a_flooding_user_gets_one_polite_reply_and_is_ignored(application,
     # Someone else is not slowed down.
     await deliver(api.user_message("/help", user_id=89))
     assert len(api.sent_messages(chat_id=89)) == 1
+
+
+async def test_plain_text_searches_in_private_count_towards_flood(application, api, deliver):
+    for _ in range(12):
+        await deliver(api.user_message("tram", user_id=120))
+    texts = [m["text"] for m in api.sent_messages(chat_id=120)]
+    assert texts[-1] == "You're going a bit fast! I'll be back for you in 30 seconds."
+    assert len(texts) == 9
+
+
+async def test_only_group_admins_can_post_a_digest_on_demand(application, api, deliver):
+    api.set_chat(GROUP, type="supergroup", title="Club")
+    api.set_member(GROUP, 121, "member")
+    await deliver(api.user_message("/digest", user_id=121, chat_id=GROUP))
+    assert api.sent_messages(chat_id=GROUP)[-1]["text"] == (
+        "Only this group's admins can change its topics and settings."
+    )

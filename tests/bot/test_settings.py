@@ -134,3 +134,41 @@ async def test_group_members_cannot_change_settings(application, api, deliver):
     answer = api.calls_to("answerCallbackQuery")[-1].params
     assert answer["text"] == "Only this group's admins can change its topics and settings."
     assert (await chat_row(application, group)).alerts_enabled is True
+
+
+async def test_in_a_group_only_the_asking_admins_reply_to_the_question_counts(
+    application, api, deliver
+):
+    group = -100_778
+    api.set_chat(group, type="supergroup", title="Club")
+    api.set_member(group, 71, "administrator")
+    api.set_member(group, 72, "member")
+    await deliver(api.user_message("/settings", user_id=71, chat_id=group))
+    await deliver(api.callback_query("st:times", user_id=71, message_chat_id=group))
+    prompt = api.sent_messages(chat_id=group)[-1]
+    assert prompt["reply_markup"]["force_reply"] is True
+
+    await deliver(
+        api.user_message(
+            "06:00", user_id=72, chat_id=group, reply_to_message_id=prompt["message_id"]
+        )
+    )
+    await deliver(api.user_message("06:30", user_id=71, chat_id=group))  # not a reply
+    assert (await chat_row(application, group)).digest_times == ["08:00"]
+
+    await deliver(
+        api.user_message(
+            "07:00", user_id=71, chat_id=group, reply_to_message_id=prompt["message_id"]
+        )
+    )
+    assert (await chat_row(application, group)).digest_times == ["07:00"]
+
+
+async def test_an_edited_message_is_not_taken_as_new_input(application, api, deliver):
+    await deliver(api.user_message("/settings", user_id=66))
+    await deliver(api.callback_query("st:times", user_id=66))
+    update = api.user_message("09:00", user_id=66)
+    update["edited_message"] = update.pop("message")
+    update["edited_message"]["edit_date"] = update["edited_message"]["date"]
+    await deliver(update)
+    assert (await chat_row(application, 66)).digest_times == ["08:00"]

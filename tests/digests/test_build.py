@@ -245,3 +245,20 @@ async def test_two_instances_building_at_once_never_double_a_digest(sessionmaker
         editions = await session.scalar(select(func.count()).select_from(Edition))
     assert first + second == 300  # every chat built once, by one instance or the other
     assert (deliveries, editions) == (300, 300)
+
+
+async def test_a_schedule_changed_during_a_build_is_not_overwritten(sessionmaker):
+    from digests.editions.build import advance, claim_due_chats
+
+    async with session_scope(sessionmaker) as session:
+        await add_chat(session, 30_000, next_digest_at=MOMENT)
+    async with session_scope(sessionmaker) as session:
+        [due] = await claim_due_chats(session=session, now=MOMENT + timedelta(minutes=1), limit=10)
+    # Meanwhile the reader turns digests off in /settings.
+    async with session_scope(sessionmaker) as session:
+        await session.execute(update(Chat).values(next_digest_at=None))
+    async with session_scope(sessionmaker) as session:
+        await advance(session=session, chats=[due], now=MOMENT + timedelta(minutes=1))
+    async with session_scope(sessionmaker) as session:
+        chat = await session.scalar(select(Chat))
+    assert chat.next_digest_at is None

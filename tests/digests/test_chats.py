@@ -59,3 +59,22 @@ async def test_second_start_is_not_a_new_join_but_a_blocked_chat_coming_back_is(
         assert registration.chat.status is ChatStatus.ACTIVE
         joins = await session.scalar(select(func.count()).select_from(ChatEvent))
         assert joins == 2
+
+
+async def test_a_chat_coming_back_gets_a_fresh_schedule_not_weeks_of_news(sessionmaker):
+    from datetime import timedelta
+
+    info = ChatInfo(telegram_id=777, type=ChatType.PRIVATE)
+    long_ago = NOW - timedelta(days=40)
+    async with session_scope(sessionmaker) as session:
+        registration = await register_chat(
+            session=session, info=info, language="en", timezone="UTC", now=long_ago
+        )
+        registration.chat.status = ChatStatus.BLOCKED
+        registration.chat.last_digest_at = long_ago
+    async with session_scope(sessionmaker) as session:
+        back = await register_chat(
+            session=session, info=info, language="en", timezone="UTC", now=NOW
+        )
+    assert back.reactivated
+    assert back.chat.next_digest_at > NOW and back.chat.last_digest_at is None

@@ -47,7 +47,7 @@ async def test_deep_link_topics_search_and_digest(running_bot_with_archive):
 
 async def test_a_scheduled_digest_arrives_through_the_outbox(tmp_path):
     import sqlite3
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from tests.e2e.conftest import start_bot
 
@@ -55,13 +55,17 @@ async def test_a_scheduled_digest_arrives_through_the_outbox(tmp_path):
         api, reader = bot.api, 52_002
         api.user_message("/start tech", user_id=reader)
         await api.wait_for_message(chat_id=reader, contains="Now following: Technology", timeout=30)
-        # Make the reader's 08:00 digest due now, as the clock would (the archive was
-        # ingested just before, so it falls in the digest's window).
-        due = datetime.now(UTC).replace(tzinfo=None)
+        # Make the reader's 08:00 digest due a minute ago, as the clock would, with the archive
+        # having arrived an hour before that.
+        due = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
         with sqlite3.connect(tmp_path / "e2e.sqlite3") as db:
             db.execute(
                 "UPDATE chats SET next_digest_at = ? WHERE telegram_id = ?",
                 (due.isoformat(sep=" "), reader),
+            )
+            db.execute(
+                "UPDATE articles SET fetched_at = ?",
+                ((due - timedelta(hours=1)).isoformat(sep=" "),),
             )
         digest = await api.wait_for_message(chat_id=reader, contains="📰 Your digest", timeout=60)
         assert "bike racks" in digest["text"]

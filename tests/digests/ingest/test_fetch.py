@@ -60,3 +60,11 @@ async def test_local_files(tmp_path, client):
     assert (await fetch_feed(client, str(path), limits=LIMITS)).body == b"<rss/>"
     with pytest.raises(FetchError, match="cannot read"):
         await fetch_feed(client, str(tmp_path / "missing.xml"), limits=LIMITS)
+
+
+def test_a_hostile_retry_after_or_max_age_is_ignored_not_fatal():
+    from digests.ingest.fetch import _retry_after, cache_max_age
+
+    assert _retry_after("120") == 120
+    assert _retry_after("²") is None and _retry_after("٣") is None and _retry_after("") is None
+    assert cache_max_age("max-age=²") is None
