@@ -199,10 +199,12 @@ async def build_due_editions(
     digests, renderings = cache.digests, cache.renderings
     rendered_before = len(renderings)
     editions, messages = [], []
+    # The messages' payloads, shared by the batch's chats that read the same thing the same way.
+    payloads: dict[tuple[object, ...], list[dict[str, object]]] = {}
     for chat in due:
         topic_ids = topics_by_chat.get(chat.id, ())
         window = (chat.window_start, chat.scheduled_for)
-        digest, key, parts = Digest(), None, []
+        digest, key, chat_payloads = Digest(), None, []
         if topic_ids:
             digest_key = (topic_ids, window)
             if digest_key not in digests:
@@ -223,7 +225,11 @@ async def build_due_editions(
                     ],
                 )
             key, encoded = renderings[render_key]
-            parts = [DigestPart(text.decode(), ids, first) for text, ids, first in encoded]
+            shape = (render_key, chat.type is ChatType.CHANNEL, chat.link_previews)
+            if shape not in payloads:
+                parts = [DigestPart(text.decode(), ids, first) for text, ids, first in encoded]
+                payloads[shape] = _payloads(chat, parts, options)
+            chat_payloads = payloads[shape]
         editions.append(
             {
                 "chat_id": chat.id,
@@ -231,12 +237,12 @@ async def build_due_editions(
                 "window_start": chat.window_start,
                 "window_end": chat.scheduled_for,
                 "article_ids": digest.article_ids,
-                "parts": len(parts),
+                "parts": len(chat_payloads),
                 "render_key": key,
                 "built_at": now,
             }
         )
-        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), parts, options))
+        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), chat_payloads))
     await session.execute(
         _insert(session, Edition).on_conflict_do_nothing(
             index_elements=["chat_id", "scheduled_for"]
@@ -317,11 +323,11 @@ def _render(
     return []
 
 
-def _messages(
-    chat: DueChat, ref: str, parts: Iterable[DigestPart], options: BuildOptions
-) -> list[OutgoingMessage]:
-    messages = []
-    for number, part in enumerate(parts):
+def _payloads(
+    chat: DueChat, parts: Iterable[DigestPart], options: BuildOptions
+) -> list[dict[str, object]]:
+    payloads = []
+    for part in parts:
         payload: dict[str, object] = {
             "text": part.text,
             "parse_mode": "HTML",
@@ -332,14 +338,19 @@ def _messages(
         )
         if markup:
             payload["reply_markup"] = markup
-        messages.append(
-            OutgoingMessage(
-                chat_id=chat.id,
-                kind=DeliveryKind.DIGEST,
-                ref=ref,
-                part=number,
-                priority=Priority.DIGEST,
-                payload=payload,
-            )
+        payloads.append(payload)
+    return payloads
+
+
+def _messages(chat: DueChat, ref: str, payloads: list[dict[str, object]]) -> list[OutgoingMessage]:
+    return [
+        OutgoingMessage(
+            chat_id=chat.id,
+            kind=DeliveryKind.DIGEST,
+            ref=ref,
+            part=number,
+            priority=Priority.DIGEST,
+            payload=payload,
         )
-    return messages
+        for number, payload in enumerate(payloads)
+    ]
