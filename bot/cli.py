@@ -40,8 +40,23 @@ def _database_label(settings: Settings) -> str:
     return async_url(settings.database_url).render_as_string(hide_password=True)
 
 
-def ensure_schema(settings: Settings, *, apply: bool) -> None:
-    """Bring the database to the newest revision, or exit saying how when not allowed to."""
+# `run` and `send` both start with the database at the newest revision.
+migrate_option = click.option(
+    "--migrate/--no-migrate",
+    "apply",
+    default=None,
+    help="Apply pending migrations first (default: yes on SQLite, no on PostgreSQL).",
+)
+
+
+def ensure_schema(settings: Settings, *, apply: bool | None) -> None:
+    """Bring the database to the newest revision, or exit saying how when not allowed to.
+
+    `apply=None` applies migrations on SQLite (one process owns the file) and demands them on
+    PostgreSQL, where several instances may start at once.
+    """
+    if apply is None:
+        apply = async_url(settings.database_url).get_backend_name() == "sqlite"
     current = migrate.current_revision(settings.database_url)
     head = migrate.head_revision()
     if current == head:
@@ -56,12 +71,7 @@ def ensure_schema(settings: Settings, *, apply: bool) -> None:
 
 
 @cli.command()
-@click.option(
-    "--migrate/--no-migrate",
-    "apply",
-    default=None,
-    help="Apply pending migrations first (default: yes on SQLite, no on PostgreSQL).",
-)
+@migrate_option
 @click.pass_obj
 def run(settings: Settings, apply: bool | None) -> None:
     """Run the bot: long polling, or a webhook server when WEBHOOK_URL is set."""
@@ -74,8 +84,6 @@ def run(settings: Settings, apply: bool | None) -> None:
         load_catalog(settings.config_path)
     except (SettingsError, CatalogError) as exc:
         fail(str(exc))
-    if apply is None:
-        apply = async_url(settings.database_url).get_backend_name() == "sqlite"
     ensure_schema(settings, apply=apply)
     application = build_application(settings)
     if settings.webhook_url:

@@ -7,28 +7,20 @@ import sys
 
 import click
 
+from bot.cli import ensure_schema, fail, migrate_option
 from digests.config import Settings, SettingsError
-from digests.db import async_url
 
 
 @click.command()
-@click.option(
-    "--migrate/--no-migrate",
-    "apply",
-    default=None,
-    help="Apply pending migrations first (default: yes on SQLite, no on PostgreSQL).",
-)
+@migrate_option
 @click.pass_obj
 def send(settings: Settings, apply: bool | None) -> None:
     """Send what the outbox holds, at Telegram's limits, until SIGTERM."""
-    from bot.cli import ensure_schema, fail  # bot.cli registers this command
     from bot.delivery import serve_sender
 
     try:
         _ = settings.token
     except SettingsError as exc:
         fail(str(exc))
-    if apply is None:
-        apply = async_url(settings.database_url).get_backend_name() == "sqlite"
     ensure_schema(settings, apply=apply)
     sys.exit(asyncio.run(serve_sender(settings)))
