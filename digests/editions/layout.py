@@ -84,8 +84,8 @@ def render_digest_parts(
             number += 1
             key = (item.article.id, item.more_sources)
             text, length = render("digest/item.html", key, item=item, **values)
-            label = f"{number}. "
-            text, length = f"<b>{label}</b>{text}", len(label) + length
+            label, label_length = render("digest/number.html", number, number=number)
+            text, length = f"{label} {text}", label_length + 1 + length
             if position == 0:
                 # A heading travels with its first item, so no part ends on a bare heading.
                 text, length = f"{heading}\n{text}", heading_length + 1 + length
