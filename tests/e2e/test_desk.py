@@ -1,20 +1,10 @@
-"""The whole alert lifecycle over HTTP against a real `newsbot run` process.
-
-With the outbox sender (digests.sender, merged from the delivery branch) the process sends
-the queued rows itself. Until it is merged, the same scenario runs with the test stand-in
-(tests/bot/outbox_stand_in.py) sending from the test process into the same SQLite file; that
-variant turns itself off once the real sender exists, so the two never race.
-"""
+"""The whole alert lifecycle over HTTP against a real `newsbot run` process and its sender."""
 
 from __future__ import annotations
-
-from collections.abc import Awaitable, Callable
 
 from tests.e2e.conftest import run_newsbot
 
 OWNER, READER, STRANGER = 1001, 31337, 2002
-
-Flush = Callable[[], Awaitable[None]]
 
 
 def text_of(api, chat_id, message_id) -> str:
@@ -22,8 +12,13 @@ def text_of(api, chat_id, message_id) -> str:
     return message["text"] if message else ""
 
 
-async def lifecycle(bot, flush: Flush) -> None:
+async def test_alert_lifecycle_with_the_real_sender(tmp_path):
     """Roles, draft, confirm, progress edits, edit and retract, as editors and readers see it."""
+    async with run_newsbot(tmp_path, ADMIN_IDS=str(OWNER), ALERT_PROGRESS_SECONDS="1") as bot:
+        await _lifecycle(bot)
+
+
+async def _lifecycle(bot) -> None:
     api = bot.api
     api.user_message("/start", user_id=READER)
     await api.wait_for_message(chat_id=READER, contains="Welcome", timeout=30)
@@ -39,7 +34,6 @@ async def lifecycle(bot, flush: Flush) -> None:
 
     api.callback_query("al:ok:1", user_id=OWNER, message_id=card["message_id"])
     await api.wait_until(lambda: "Alert #1 ·" in text_of(api, OWNER, card["message_id"]), 30)
-    await flush()
     copy = await api.wait_for_message(chat_id=READER, contains="Storm hits", timeout=30)
     assert copy["plain_text"].startswith("🔴 Breaking")
     await api.wait_until(
@@ -52,25 +46,14 @@ async def lifecycle(bot, flush: Flush) -> None:
 
     api.user_message("/alert_edit 1 Storm: coast road closed", user_id=OWNER)
     await api.wait_for_message(chat_id=OWNER, contains="Edits", timeout=30)
-    await flush()
     await api.wait_until(
         lambda: "coast road closed" in text_of(api, READER, copy["message_id"]), timeout=30
     )
 
     api.user_message("/alert_retract 1", user_id=OWNER)
     report = await api.wait_for_message(chat_id=OWNER, contains="Retraction", timeout=30)
-    await flush()
     await api.wait_until(lambda: api.was_deleted(READER, copy["message_id"]), timeout=30)
     await api.wait_until(
         lambda: "1 of 1 copies deleted" in text_of(api, OWNER, report["message_id"]), timeout=30
     )
     assert await bot.stop() == 0
-
-
-async def test_alert_lifecycle_with_the_real_sender(tmp_path):
-    async with run_newsbot(tmp_path, ADMIN_IDS=str(OWNER), ALERT_PROGRESS_SECONDS="1") as bot:
-
-        async def sender_runs_inside_newsbot() -> None:
-            return None
-
-        await lifecycle(bot, sender_runs_inside_newsbot)
