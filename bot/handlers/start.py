@@ -70,10 +70,11 @@ async def start(update: Update, context: NewsContext) -> None:
 
 
 async def help_command(update: Update, context: NewsContext) -> None:
-    """List what the bot can do."""
-    message, user = update.effective_message, update.effective_user
-    if message is None:
+    """List what the bot can do (registering the chat, like /start)."""
+    message = update.effective_message
+    if message is None or update.effective_chat is None:
         return
-    language = context.language_for(user.language_code if user else None)
+    async with context.session() as session:
+        language = (await context.current_chat(session, update)).language
     text = context.render("bot/help.html", language=language, commands=context.commands(language))
     await message.reply_text(text)

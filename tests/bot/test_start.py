@@ -52,6 +52,8 @@ async def test_help_lists_the_commands(application, api, deliver):
 
     [reply] = api.sent_messages(chat_id=5)
     assert reply["text"].startswith("<b>What I can do</b>")
+    async with session_scope(services_of(application).sessionmaker) as session:
+        assert await session.scalar(select(Chat).where(Chat.telegram_id == 5)) is not None
     assert "/start — Welcome and what I can do" in reply["text"]
 
 
