@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
 from digests import migrate
 from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.models import Chat, ChatType, Delivery, DeliveryKind, DeliveryStatus
-from digests.outbox import OutgoingMessage, enqueue
 from tests.conftest import TEST_TOKEN
-from tests.fakebotapi import FakeBotAPI, FakeBotAPIServer
 
 TOKEN = TEST_TOKEN
 SEND_METHODS = ("sendmessage", "sendphoto", "editmessagetext", "deletemessage")

@@ -36,8 +36,8 @@ from bench.common import (
 )
 from bot.request import AiohttpRequest
 from digests.db import create_engine, create_sessionmaker
+from digests.delivery.sender import Limits, Sender, SenderConfig
 from digests.models import ChatType
-from digests.sender import Limits, Sender, SenderConfig
 
 CONCURRENCY = 100  # the default SENDER_CONCURRENCY
 

@@ -27,6 +27,7 @@ from sqlalchemy import insert, select
 
 from digests import migrate
 from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.editions.build import BuildCache, BuildOptions, build_due_editions
 from digests.models import (
     Article,
@@ -38,8 +39,7 @@ from digests.models import (
     Subscription,
     Topic,
 )
-from digests.outbox import OutgoingMessage, enqueue
-from digests.render import Renderer
+from digests.text.render import Renderer
 
 MOMENT = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 TOPICS = 20

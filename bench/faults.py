@@ -30,11 +30,7 @@ from bench.common import (
     status_counts,
     wait_until,
 )
-from bot.request import AiohttpRequest
-from digests.db import create_engine, create_sessionmaker, session_scope
-from digests.models import Chat, ChatStatus, ChatType, Delivery, DeliveryStatus
-from digests.sender import Limits, Sender, SenderConfig
-from tests.fakebotapi import (
+from bot.fakeapi import (
     ChatNotFound,
     Deactivated,
     Disconnect,
@@ -43,6 +39,10 @@ from tests.fakebotapi import (
     ServerError,
     Timeout,
 )
+from bot.request import AiohttpRequest
+from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.delivery.sender import Limits, Sender, SenderConfig
+from digests.models import Chat, ChatStatus, ChatType, Delivery, DeliveryStatus
 
 PRIVATE, GROUPS = 9800, 200
 RATES = {"429": 0.0005, "5xx": 0.01, "timeout": 0.003, "disconnect": 0.005}

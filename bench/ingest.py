@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bench.corpus import Corpus
 from digests import migrate
-from digests.catalog import load_catalog, sync_catalog
 from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.ingest.catalog import load_catalog, sync_catalog
 from digests.ingest.parse import parse_document
 from digests.ingest.push import ingest_document
 from digests.ingest.store import EnrichSettings, Pipeline

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from bench.corpus import Corpus
 from digests import migrate
+from digests.archive.search import search
 from digests.db import create_engine, create_sessionmaker, session_scope
-from digests.search import search
 
 TOPICS = ["world", "politics", "business", "tech", "science", "sport", "culture", "general"]
 

@@ -25,7 +25,6 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
-from bot.delivery import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from bot.desk_keyboards import ALERT, SOURCE
 from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
@@ -68,11 +67,12 @@ from bot.handlers.topics import (
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
-from digests.catalog import load_catalog, sync_catalog
+from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.editions.layout import RELATED_CALLBACK
-from digests.render import Renderer
+from digests.ingest.catalog import load_catalog, sync_catalog
+from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
 

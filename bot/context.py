@@ -12,11 +12,11 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.flood_guard import FloodGuard
-from digests.chats import ChatInfo, register_chat
 from digests.config import Settings
 from digests.db import session_scope
 from digests.models import Chat, ChatType, utcnow
-from digests.render import Renderer
+from digests.readers.chats import ChatInfo, register_chat
+from digests.text.render import Renderer
 
 SERVICES_KEY = "services"
 

@@ -10,11 +10,11 @@ from telegram.error import BadRequest, Forbidden
 from bot.context import NewsContext
 from bot.desk_keyboards import sending_keyboard
 from bot.keyboards import parse_labels
-from digests.chats import get_chat
 from digests.desk.alert_changes import AlertState, advance_alert, alerts_in_flight
 from digests.desk.alerts import topic_names
 from digests.desk.progress import progress_of
 from digests.models import AlertStatus, utcnow
+from digests.readers.chats import get_chat
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from digests.subscriptions import TopicState
+from digests.readers.subscriptions import TopicState
 
 TOPIC_TOGGLE = "tp:"
 ON, OFF = "✅", "▫️"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand
 
-from digests.render import Renderer
+from digests.text.render import Renderer
 
 MENU_TEMPLATE = "bot/commands.txt"
 

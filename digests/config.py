@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     story_threshold: float = Field(default=0.2, gt=0, le=1)
     story_window_hours: int = Field(default=48, ge=1)
     related_window_days: int = Field(default=14, ge=1)
-    # The sender (digests/sender): Telegram's limits, kept ahead of time, and its batching.
+    # The sender (digests/delivery/sender): Telegram's limits, kept ahead of time, and its batching.
     sender_enabled: bool = True
     sender_instance_id: str | None = Field(default=None, max_length=64)
     sender_rate: float = Field(default=30.0, gt=0, le=1000)

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker
-from digests.render import Renderer
+from digests.text.render import Renderer
 from tests.databases import PostgresDatabase, SqliteTemplate, postgres_server_url
 
 TEST_TOKEN = "123456:TEST-token_for-newsbot"

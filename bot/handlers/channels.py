@@ -8,11 +8,11 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.context import NewsContext
 from bot.keyboards import CHANNEL_TOPIC, channel_topics_keyboard
-from digests.chats import ChatInfo, get_chat_by_row, register_chat
 from digests.ids import parse_id
 from digests.models import ChatType as DomainChatType
 from digests.models import utcnow
-from digests.subscriptions import toggle_topic, topic_states
+from digests.readers.chats import ChatInfo, get_chat_by_row, register_chat
+from digests.readers.subscriptions import toggle_topic, topic_states
 
 ADMINS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 

@@ -20,7 +20,7 @@ from digests.desk.sources_admin import (
 )
 from digests.ids import parse_id
 from digests.models import utcnow
-from digests.subscriptions import active_topics
+from digests.readers.subscriptions import active_topics
 
 # One message and one keyboard: Telegram caps both, so the list shows the first ones.
 MAX_LISTED = 20

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot.context import NewsContext
+from digests.archive.lookups import latest
+from digests.archive.search import search
 from digests.ids import parse_id
-from digests.lookups import latest
-from digests.search import search
-from digests.telegram_text import clip
+from digests.text.telegram_html import clip
 
 INLINE_PAGE = 20
 MAX_OFFSET = 1000

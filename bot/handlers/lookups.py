@@ -8,12 +8,12 @@ from telegram.constants import ChatType
 from bot.context import NewsContext
 from bot.jobs import digest_options
 from bot.permissions import may_configure
+from digests.archive.lookups import coverage, find_article, latest
+from digests.archive.search import search
 from digests.editions.layout import RELATED_CALLBACK, related_buttons
 from digests.editions.ondemand import digest_now
 from digests.ids import parse_id
-from digests.lookups import coverage, find_article, latest
 from digests.models import utcnow
-from digests.search import search
 
 PAGE = 5
 MAX_PAGES = 200  # search ranks the newest 1,000 matches at most

@@ -10,9 +10,9 @@ from telegram.error import Forbidden
 
 from bot.context import NewsContext
 from bot.keyboards import channel_topics_keyboard
-from digests.chats import migrate_chat, record_departure
 from digests.models import ChatStatus, utcnow
-from digests.subscriptions import topic_states
+from digests.readers.chats import migrate_chat, record_departure
+from digests.readers.subscriptions import topic_states
 
 logger = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from bot.keyboards import (
     weekday_keyboard,
 )
 from bot.permissions import may_configure
-from digests import chat_settings
 from digests.ids import parse_id
 from digests.models import utcnow
-from digests.preferences import (
+from digests.readers import chat_settings
+from digests.readers.preferences import (
     PreferenceError,
     parse_digest_times,
     parse_quiet_hours,

@@ -10,10 +10,10 @@ from telegram import Update
 from bot.context import NewsContext
 from bot.handlers.lookups import show_coverage
 from bot.permissions import may_configure
-from digests.chats import ChatInfo, register_chat
 from digests.editions.layout import RELATED_PAYLOAD
 from digests.models import ChatType, utcnow
-from digests.subscriptions import subscribe_from_payload
+from digests.readers.chats import ChatInfo, register_chat
+from digests.readers.subscriptions import subscribe_from_payload
 
 RELATED_PAYLOAD_PATTERN = re.compile(rf"^{RELATED_PAYLOAD}\d{{1,18}}$")
 # Telegram allows deep-link payloads of up to 64 characters from this alphabet.

@@ -7,8 +7,8 @@ from telegram import Update
 from bot.context import NewsContext
 from bot.keyboards import STOP, parse_labels, stop_keyboard
 from bot.permissions import may_configure
-from digests.chats import forget_chat
 from digests.models import utcnow
+from digests.readers.chats import forget_chat
 
 
 async def ask_to_stop(update: Update, context: NewsContext) -> None:

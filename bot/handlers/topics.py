@@ -7,7 +7,7 @@ from telegram import Update
 from bot.context import NewsContext
 from bot.keyboards import TOPIC_TOGGLE, topics_keyboard
 from bot.permissions import may_configure
-from digests.subscriptions import (
+from digests.readers.subscriptions import (
     subscribe,
     subscribed_topics,
     toggle_topic,

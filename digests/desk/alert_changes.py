@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.desk.alerts import alert_ref, render_alert
 from digests.desk.progress import Tally, tally_rows
 from digests.models import (
@@ -21,8 +22,7 @@ from digests.models import (
     DeliveryStatus,
     Priority,
 )
-from digests.outbox import OutgoingMessage, enqueue
-from digests.render import Renderer
+from digests.text.render import Renderer
 
 # Telegram lets a bot delete its own messages for 48 hours only.
 DELETE_WINDOW = timedelta(hours=48)

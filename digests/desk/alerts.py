@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.desk.alert_text import AlertTextError
 from digests.models import (
     Alert,
@@ -23,10 +24,9 @@ from digests.models import (
     Subscription,
     Topic,
 )
-from digests.outbox import OutgoingMessage, enqueue
-from digests.preferences import in_quiet_hours
-from digests.render import Renderer
-from digests.telegram_text import MESSAGE_LIMIT, visible_length
+from digests.readers.preferences import in_quiet_hours
+from digests.text.render import Renderer
+from digests.text.telegram_html import MESSAGE_LIMIT, visible_length
 
 ALERT_TEMPLATE = "desk/alert.html"
 AUDIENCES = ("all", "topic", "channels")

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.deeplinks import start_link, topics_payload
+from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, Pool, assemble
 from digests.editions.candidates import load_candidates
 from digests.editions.layout import (
@@ -35,8 +35,8 @@ from digests.models import (
     Subscription,
     Topic,
 )
-from digests.outbox import OutgoingMessage, enqueue
-from digests.render import Renderer
+from digests.readers.deeplinks import start_link, topics_payload
+from digests.text.render import Renderer
 
 FIRST_WINDOW = timedelta(hours=24)
 _IDS_PER_STATEMENT = 900  # under SQLite's older 999 bound-parameter limit

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from digests.editions.assemble import Digest
-from digests.render import Renderer
-from digests.telegram_text import MESSAGE_LIMIT, pack_groups, visible_length
+from digests.text.render import Renderer
+from digests.text.telegram_html import MESSAGE_LIMIT, pack_groups, visible_length
 
 
 @dataclass(frozen=True)

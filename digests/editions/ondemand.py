@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.deeplinks import start_link, topics_payload
 from digests.editions.assemble import Limits, assemble
 from digests.editions.build import FIRST_WINDOW, digest_topics
 from digests.editions.candidates import load_candidates
 from digests.editions.layout import DigestPart, DigestView, render_digest_parts
 from digests.models import Chat, Topic
-from digests.render import Renderer
+from digests.readers.deeplinks import start_link, topics_payload
+from digests.text.render import Renderer
 
 
 async def digest_now(

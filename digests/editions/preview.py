@@ -14,7 +14,7 @@ from digests.editions.assemble import DEFAULT_LIMITS, Limits, assemble
 from digests.editions.candidates import load_candidates
 from digests.editions.layout import DigestView, render_digest, render_nothing_new
 from digests.models import Topic
-from digests.render import Renderer
+from digests.text.render import Renderer
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}

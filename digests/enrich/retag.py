@@ -1,14 +1,53 @@
-"""Re-tagging the archive after the topic rules changed."""
+"""Topics against the archive: the active rules compiled for tagging, and re-tagging after
+they changed."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.ingest.store import load_topics, topic_rows
-from digests.models import Article, ArticleTopic, Source
+from digests.enrich.topics import GENERAL, TopicRule, compile_rules, tag_article
+from digests.models import Article, ArticleTopic, Source, Topic
 
 BATCH = 1000
+
+
+@dataclass
+class TopicBook:
+    """The active topics' rules and ids."""
+
+    rules: list[TopicRule]
+    ids: dict[str, int]
+
+
+async def load_topics(*, session: AsyncSession) -> TopicBook:
+    """The active topics, compiled for tagging."""
+    topics = list(await session.scalars(select(Topic).where(Topic.active.is_(True))))
+    rules = compile_rules((t.slug, t.keywords, t.categories) for t in topics)
+    return TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
+
+
+def topic_rows(book: TopicBook, article: Article, entry_topics: Sequence[str], source_topics):
+    """article_topics rows for an article (pure apart from reading the article's fields)."""
+    scores = tag_article(
+        book.rules,
+        title=article.title,
+        summary=article.summary,
+        text=article.text,
+        categories=article.categories,
+        source_topics=source_topics,
+        pushed_topics=entry_topics,
+    )
+    if GENERAL in scores and GENERAL not in book.ids:
+        return []
+    return [
+        {"article_id": article.id, "topic_id": book.ids[slug], "score": score}
+        for slug, score in scores.items()
+        if slug in book.ids
+    ]
 
 
 async def retag_archive(

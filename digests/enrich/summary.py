@@ -9,7 +9,7 @@ from enum import StrEnum
 
 import sentencex
 
-from digests.ingest.entries import cut
+from digests.text.plain import cut
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # A description that ends like this is a teaser cut from the article, not a summary.

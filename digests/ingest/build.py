@@ -10,9 +10,9 @@ from digests.ingest.entries import (
     MAX_TEXT_CHARS,
     MAX_TITLE_CHARS,
     EntryData,
-    cut,
 )
 from digests.ingest.normalize import canonical_url, clean_text, html_to_text, single_line
+from digests.text.plain import cut
 
 # A date further ahead than this is a feed's mistake; the article is dated when it was read.
 FUTURE_SLACK = timedelta(hours=1)

@@ -44,12 +44,3 @@ class ParsedFeed:
     def fatal(self) -> bool:
         """True when nothing could be read at all (a broken document, not a quiet feed)."""
         return not self.entries and any(p.startswith("feed:") for p in self.problems)
-
-
-def cut(text: str, limit: int) -> tuple[str, bool]:
-    """Text cut to at most limit characters at a word boundary; and whether it was cut."""
-    if len(text) <= limit:
-        return text, False
-    head = text[:limit]
-    space = head.rfind(" ", limit - 200)
-    return (head[:space] if space > 0 else head).rstrip() + "…", True

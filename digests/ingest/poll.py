@@ -15,16 +15,16 @@ from digests.db import session_scope
 from digests.ingest.fetch import FetchError, FetchLimits, FetchResult, fetch_feed
 from digests.ingest.parse import parse_document
 from digests.ingest.report import IngestReport
-from digests.ingest.store import Pipeline
-from digests.models import Source
-from digests.render import Renderer
-from digests.sources import (
+from digests.ingest.sources import (
     Schedule,
     due_sources,
     notify_paused,
     record_failure,
     record_success,
 )
+from digests.ingest.store import Pipeline
+from digests.models import Source
+from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
 

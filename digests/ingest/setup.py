@@ -9,8 +9,8 @@ from digests.enrich.linking import LinkSettings
 from digests.enrich.summary import Method
 from digests.ingest.fetch import DEFAULT_USER_AGENT, FetchLimits
 from digests.ingest.poll import PollSettings
+from digests.ingest.sources import Schedule
 from digests.ingest.store import EnrichSettings
-from digests.sources import Schedule
 
 
 def fetch_limits(settings: Settings) -> FetchLimits:

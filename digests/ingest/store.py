@@ -15,12 +15,12 @@ from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.enrich.linking import ArchiveIndex, LinkSettings, decide_link, terms_of
+from digests.enrich.retag import TopicBook, load_topics, topic_rows
 from digests.enrich.summary import Method, summarise
-from digests.enrich.topics import GENERAL, TopicRule, compile_rules, tag_article
 from digests.ingest.entries import EntryData
 from digests.ingest.normalize import content_hash
 from digests.ingest.report import IngestReport
-from digests.models import Article, ArticleTopic, RelatedArticle, Source, Story, Topic
+from digests.models import Article, ArticleTopic, RelatedArticle, Source, Story
 
 BATCH = 500
 
@@ -32,41 +32,6 @@ class EnrichSettings:
     summary_chars: int = 400
     summary_method: Method = Method.LEAD
     link: LinkSettings = field(default_factory=LinkSettings)
-
-
-@dataclass
-class TopicBook:
-    """The active topics' rules and ids."""
-
-    rules: list[TopicRule]
-    ids: dict[str, int]
-
-
-async def load_topics(*, session: AsyncSession) -> TopicBook:
-    """The active topics, compiled for tagging."""
-    topics = list(await session.scalars(select(Topic).where(Topic.active.is_(True))))
-    rules = compile_rules((t.slug, t.keywords, t.categories) for t in topics)
-    return TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
-
-
-def topic_rows(book: TopicBook, article: Article, entry_topics: Sequence[str], source_topics):
-    """article_topics rows for an article (pure apart from reading the article's fields)."""
-    scores = tag_article(
-        book.rules,
-        title=article.title,
-        summary=article.summary,
-        text=article.text,
-        categories=article.categories,
-        source_topics=source_topics,
-        pushed_topics=entry_topics,
-    )
-    if GENERAL in scores and GENERAL not in book.ids:
-        return []
-    return [
-        {"article_id": article.id, "topic_id": book.ids[slug], "score": score}
-        for slug, score in scores.items()
-        if slug in book.ids
-    ]
 
 
 class Pipeline:

@@ -9,8 +9,8 @@ import pytest
 from telegram import Update
 
 from bot.app import NewsApplication, build_application
+from bot.fakeapi import FakeBotAPI, RecordingRequest
 from digests.config import Settings
-from tests.fakebotapi import FakeBotAPI, RecordingRequest
 
 Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 

@@ -1,10 +1,9 @@
 """Stepping the outbox in desk tests.
 
-`send_pending(..., limit=None)` drains the outbox with the real sender (digests.sender) on the
-recording fake. With a `limit` it sends only that many rows, one by one, the way the sender
-records them (sent with the message id, or failed with Telegram's error): desk tests use it
-to look at an alert half-way through, which the paced sender does not stop at on request.
-"""
+`send_pending(..., limit=None)` drains the outbox with the real sender (digests.delivery.sender) on
+the recording fake. With a `limit` it sends only that many rows, one by one, the way the sender
+records them (sent with the message id, or failed with Telegram's error): desk tests use it to look
+at an alert half-way through, which the paced sender does not stop at on request."""
 
 from __future__ import annotations
 
@@ -12,10 +11,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from bot.fakeapi import FakeBotAPI
 from digests.db import session_scope
 from digests.models import Chat, Delivery, DeliveryStatus, utcnow
-from tests.digests.sending import drain, make_sender, unfinished
-from tests.fakebotapi import FakeBotAPI
+from tests.digests.delivery.sending import drain, make_sender, unfinished
 
 
 async def send_pending(

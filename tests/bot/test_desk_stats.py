@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 
-from tests.bot.test_cli import newsbot
+from tests.bot.cli.test_cli import newsbot
 
 OWNER = 1001
 

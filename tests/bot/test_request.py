@@ -6,9 +6,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from bot.request import AiohttpRequest
-from tests.conftest import TEST_TOKEN
-from tests.fakebotapi import (
+from bot.fakeapi import (
     Blocked,
     Disconnect,
     FakeBotAPI,
@@ -18,6 +16,8 @@ from tests.fakebotapi import (
     ServerError,
     Timeout,
 )
+from bot.request import AiohttpRequest
+from tests.conftest import TEST_TOKEN
 
 
 @pytest.fixture

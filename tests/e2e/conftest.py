@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
 from tests.conftest import TEST_TOKEN
-from tests.fakebotapi import FakeBotAPI, FakeBotAPIServer
 
 pytestmark = pytest.mark.e2e
 

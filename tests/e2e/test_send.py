@@ -6,11 +6,11 @@ import asyncio
 import signal
 import sys
 
+from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
 from digests.db import create_engine, create_sessionmaker
 from tests.conftest import TEST_TOKEN
-from tests.digests.sending import add_chats, queue
+from tests.digests.delivery.sending import add_chats, queue
 from tests.e2e.conftest import newsbot_environment
-from tests.fakebotapi import FakeBotAPI, FakeBotAPIServer
 
 
 async def _queue_for(database_url: str, telegram_id: int, text: str) -> None:

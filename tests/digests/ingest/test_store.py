@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from digests.catalog import load_catalog, sync_catalog
 from digests.db import session_scope
+from digests.ingest.catalog import load_catalog, sync_catalog
 from digests.ingest.entries import EntryData
 from digests.ingest.store import EnrichSettings, Pipeline
 from digests.models import Article, ArticleTopic, RelatedArticle, Story, Topic

@@ -1,0 +1,69 @@
+"""What every `newsbot` subcommand shares: one-line failures, the schema check, the database."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from typing import NoReturn, TypeVar
+
+import click
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from digests.config import Settings
+from digests.db import async_url, create_engine, create_sessionmaker
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print one line to stderr and exit."""
+    click.echo(f"newsbot: {message}", err=True)
+    sys.exit(code)
+
+
+def database_label(settings: Settings) -> str:
+    """The database URL as it may be shown: without its password."""
+    return async_url(settings.database_url).render_as_string(hide_password=True)
+
+
+# `run` and `send` both start with the database at the newest revision.
+migrate_option = click.option(
+    "--migrate/--no-migrate",
+    "apply",
+    default=None,
+    help="Apply pending migrations first (default: yes on SQLite, no on PostgreSQL).",
+)
+
+
+def ensure_schema(settings: Settings, *, apply: bool | None) -> None:
+    """Bring the database to the newest revision, or exit saying how when not allowed to.
+
+    `apply=None` applies migrations on SQLite (one process owns the file) and demands them on
+    PostgreSQL, where several instances may start at once.
+    """
+    from digests import migrate
+
+    if apply is None:
+        apply = async_url(settings.database_url).get_backend_name() == "sqlite"
+    current = migrate.current_revision(settings.database_url)
+    head = migrate.head_revision()
+    if current == head:
+        return
+    if not apply:
+        fail(
+            f"the database {database_label(settings)} is at revision {current or 'none'} "
+            f"but this newsbot needs {head}: run `newsbot db upgrade` first"
+        )
+    migrate.upgrade(settings.database_url)
+    click.echo(f"database upgraded from {current or 'empty'} to {head}", err=True)
+
+
+async def with_database(
+    settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
+) -> T:
+    """Run `work` with a sessionmaker on the configured database, then close the engine."""
+    engine = create_engine(settings.database_url)
+    try:
+        return await work(create_sessionmaker(engine))
+    finally:
+        await engine.dispose()

@@ -1,0 +1,72 @@
+"""The `newsbot` command line: run the bot, manage the database, and the tools later added."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.common import ensure_schema, fail, migrate_option
+from bot.cli.content import ingest, sources, topics
+from bot.cli.db import db
+from bot.cli.desk import stats
+from bot.cli.editions import preview
+from bot.cli.sending import send
+from digests import __version__
+from digests.config import Settings, SettingsError, load_settings
+from digests.ingest.catalog import CatalogError, load_catalog
+from digests.logs import configure_logging
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsbot")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """newsbot: a newsroom's digests, breaking alerts and archive on Telegram."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        fail(str(exc))
+    secrets = [
+        s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret) if s
+    ]
+    configure_logging(settings.log_level, secrets)
+    ctx.obj = settings
+
+
+@click.command()
+@migrate_option
+@click.pass_obj
+def run(settings: Settings, apply: bool | None) -> None:
+    """Run the bot: long polling, or a webhook server when WEBHOOK_URL is set."""
+    from telegram import Update
+
+    from bot.app import build_application
+
+    try:
+        _ = settings.token
+        load_catalog(settings.config_path)
+    except (SettingsError, CatalogError) as exc:
+        fail(str(exc))
+    ensure_schema(settings, apply=apply)
+    application = build_application(settings)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value()
+            if settings.webhook_secret
+            else None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+# The one place subcommands are registered, in the order `newsbot --help` lists them.
+for command in (run, db, preview, ingest, sources, topics, send, stats):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="newsbot")

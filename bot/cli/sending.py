@@ -1,0 +1,26 @@
+"""`newsbot send`: a worker that only sends (the outbox sender, without the bot's handlers)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from bot.cli.common import ensure_schema, fail, migrate_option
+from digests.config import Settings, SettingsError
+
+
+@click.command()
+@migrate_option
+@click.pass_obj
+def send(settings: Settings, apply: bool | None) -> None:
+    """Send what the outbox holds, at Telegram's limits, until SIGTERM."""
+    from bot.sending import serve_sender
+
+    try:
+        _ = settings.token
+    except SettingsError as exc:
+        fail(str(exc))
+    ensure_schema(settings, apply=apply)
+    sys.exit(asyncio.run(serve_sender(settings)))

@@ -1,0 +1,1 @@
+"""The archive's read side: full-text search, its query syntax, lookups."""

@@ -1,0 +1,1 @@
+"""Delivery: the outbox and the sender that drains it into Telegram."""

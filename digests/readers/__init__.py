@@ -1,0 +1,1 @@
+"""Readers: chats, their settings and preferences, subscriptions, deep links."""

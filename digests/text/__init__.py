@@ -1,0 +1,1 @@
+"""Text for Telegram: the template renderer and Telegram HTML helpers."""
