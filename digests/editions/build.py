@@ -23,7 +23,6 @@ from digests.editions.layout import (
     render_digest_parts,
     render_nothing_new,
 )
-from digests.editions.schedule import next_digest_at
 from digests.models import (
     Chat,
     ChatStatus,
@@ -36,6 +35,7 @@ from digests.models import (
     Topic,
 )
 from digests.readers.deeplinks import start_link, topics_payload
+from digests.readers.schedule import next_digest_at
 from digests.text.render import Renderer
 
 FIRST_WINDOW = timedelta(hours=24)

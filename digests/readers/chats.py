@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.editions.schedule import next_digest_at
 from digests.models import Chat, ChatEvent, ChatStatus, ChatType, Frequency
+from digests.readers.schedule import next_digest_at
 
 DEFAULT_DIGEST_TIMES = ("08:00",)
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import tzfpy
 
-from digests.editions.schedule import ScheduleError, parse_local_time
+from digests.readers.schedule import ScheduleError, parse_local_time
 
 MAX_DIGEST_TIMES = 4
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)

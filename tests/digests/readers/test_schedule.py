@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digests.editions.schedule import ScheduleError, next_digest_at, parse_local_time
 from digests.models import Frequency
+from digests.readers.schedule import ScheduleError, next_digest_at, parse_local_time
 
 
 def utc(*args: int) -> datetime:
