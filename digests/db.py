@@ -7,6 +7,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -71,3 +75,8 @@ def is_postgres(session_or_engine: AsyncSession | AsyncEngine) -> bool:
         session_or_engine.bind if isinstance(session_or_engine, AsyncSession) else session_or_engine
     )
     return bind is not None and bind.dialect.name == "postgresql"
+
+
+def upsert_into(session: AsyncSession, model: type[Any]) -> PostgresInsert | SqliteInsert:
+    """An INSERT for the session's dialect, with its ON CONFLICT clauses (PostgreSQL, SQLite)."""
+    return postgres_insert(model) if is_postgres(session) else sqlite_insert(model)

@@ -10,11 +10,12 @@ from bot.handlers.desk_access import desk_role
 from bot.handlers.desk_alerts import command_arguments, draft_from
 from bot.keyboards import parse_labels
 from digests.desk.alert_changes import AlertStateError, alert_state, edit_alert, retract_alert
-from digests.desk.alert_text import AlertTextError, plain_text
+from digests.desk.alert_text import AlertTextError
 from digests.desk.alerts import get_alert, recent_alerts, set_status_message, topic_names
 from digests.desk.roles import audit
 from digests.ids import parse_id
 from digests.models import utcnow
+from digests.text.telegram_html import plain_text
 
 
 def _number_and_rest(arguments: str) -> tuple[int | None, str]:

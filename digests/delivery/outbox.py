@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digests.db import upsert_into
 from digests.models import Delivery, DeliveryKind, DeliveryStatus, Priority
 
 # Rows per INSERT statement: well under SQLite's 32,766 bound parameters at ~10 columns a row.
@@ -36,20 +34,11 @@ class OutgoingMessage:
     not_before: datetime | None = None
 
 
-def _insert_for(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    if dialect == "postgresql":
-        return postgres_insert(Delivery)
-    if dialect == "sqlite":
-        return sqlite_insert(Delivery)
-    return insert(Delivery)
-
-
 async def enqueue(
     *, session: AsyncSession, messages: Sequence[OutgoingMessage], now: datetime
 ) -> None:
     """Queue messages; one already queued (same kind, ref, chat and part) is left as it is."""
-    statement = _insert_for(session).on_conflict_do_nothing(
+    statement = upsert_into(session, Delivery).on_conflict_do_nothing(
         index_elements=["kind", "ref", "chat_id", "part"]
     )
     for start in range(0, len(messages), CHUNK):

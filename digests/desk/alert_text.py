@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+
+from digests.text.telegram_html import safe_url
 
 # Tags Telegram's HTML parse mode accepts, with the attributes each may keep.
 _ALLOWED = {
@@ -49,17 +50,6 @@ class AlertDraft:
     link: str | None
 
 
-def web_url(url: str) -> str | None:
-    """The URL when it is an http(s) address with a host, else None."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url.strip()
-
-
 class _Sanitiser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -78,7 +68,7 @@ class _Sanitiser(HTMLParser):
             return None
         if tag == "a":
             href = attrs.get("href") or ""
-            safe = web_url(href) or (href if href.startswith("tg://") else None)
+            safe = safe_url(href)
             return f' href="{html.escape(safe)}"' if safe else None
         if tag == "span":
             return ' class="tg-spoiler"' if attrs.get("class") == "tg-spoiler" else None
@@ -117,7 +107,7 @@ def _take_link_option(arguments: str) -> tuple[str, str | None]:
     match = _LINK_OPTION.search(arguments)
     if match is None:
         return arguments.strip(), None
-    link = web_url(match.group(1))
+    link = _web_url(match.group(1))
     if link is None:
         raise AlertTextError("bad_link", match.group(1))
     rest = (arguments[: match.start()] + arguments[match.end() :]).strip()
@@ -140,17 +130,16 @@ def parse_alert(
         if words:
             raise AlertTextError("text_and_reply", words)
         body = sanitise_html(replied_html).strip()
-        found = [url for url in replied_links if web_url(url)]
+        found = [url for url in replied_links if _web_url(url)]
     else:
         body = html.escape(words, quote=False)
         found = _URL.findall(words)
     if not body and require_body:
         raise AlertTextError("empty")
     if link is None and found:
-        link = web_url(found[0].rstrip(".,;:!?)"))
+        link = _web_url(found[0].rstrip(".,;:!?)"))
     return AlertDraft(body=body, link=link)
 
 
-def plain_text(telegram_html: str) -> str:
-    """What Telegram HTML reads as, without its tags (for short listings)."""
-    return html.unescape(re.sub(r"<[^>]*>", "", telegram_html))
+def _web_url(url: str) -> str | None:
+    return safe_url(url, web_only=True) or None

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.desk.alert_text import web_url
 from digests.models import Article, Source, SourceStatus, Topic
+from digests.text.telegram_html import safe_url
 
 MAX_URL = 2048
 
@@ -51,8 +51,8 @@ async def add_source(
     *, session: AsyncSession, url: str, topics: Sequence[str], now: datetime
 ) -> Source:
     """A new feed polled from now on; the URL must be http(s) and the topics must exist."""
-    clean = web_url(url)
-    if clean is None or len(clean) > MAX_URL:
+    clean = safe_url(url, web_only=True)
+    if not clean or len(clean) > MAX_URL:
         raise SourceError("bad_url", url[:200])
     slugs = [slug.strip().lower().lstrip("#") for slug in topics if slug.strip()]
     known = set(await session.scalars(select(Topic.slug).where(Topic.slug.in_(slugs))))

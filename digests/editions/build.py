@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digests.db import upsert_into
 from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, Pool, assemble
 from digests.editions.candidates import load_candidates
@@ -155,11 +154,6 @@ async def digest_topics(
     return {chat_id: tuple(ids) for chat_id, ids in topics.items()}
 
 
-def _insert(session: AsyncSession, model: type) -> object:
-    is_pg = session.bind is not None and session.bind.dialect.name == "postgresql"
-    return (postgres_insert if is_pg else sqlite_insert)(model)
-
-
 def digest_ref(scheduled_for: datetime) -> str:
     """The outbox reference of the digest for a scheduled moment (unique per chat with it)."""
     return "digest:" + scheduled_for.strftime("%Y%m%dT%H%M%SZ")
@@ -244,7 +238,7 @@ async def build_due_editions(
         )
         messages.extend(_messages(chat, digest_ref(chat.scheduled_for), chat_payloads))
     await session.execute(
-        _insert(session, Edition).on_conflict_do_nothing(
+        upsert_into(session, Edition).on_conflict_do_nothing(
             index_elements=["chat_id", "scheduled_for"]
         ),
         editions,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -15,12 +14,12 @@ from digests.editions.candidates import load_candidates
 from digests.editions.layout import DigestView, render_digest, render_nothing_new
 from digests.models import Topic
 from digests.text.render import Renderer
+from digests.text.telegram_html import plain_text
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 _LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.DOTALL)
 _BOLD = re.compile(r"<b>(.*?)</b>", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
 
 
 class PreviewError(ValueError):
@@ -41,7 +40,7 @@ def to_terminal(telegram_html: str, *, ansi: bool) -> str:
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", telegram_html)
     if ansi:
         text = _BOLD.sub(lambda m: f"\033[1m{m.group(1)}\033[0m", text)
-    return html.unescape(_TAG.sub("", text))
+    return plain_text(text)
 
 
 async def preview_digest(

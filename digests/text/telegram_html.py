@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
 _TAG = re.compile(r"<[^>]*>")
-_LINK_SCHEMES = {"http", "https", "tg"}
+_WEB_SCHEMES = {"http", "https"}
 
 
 def utf16_len(text: str) -> int:
@@ -18,20 +18,33 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def plain_text(telegram_html: str) -> str:
+    """What Telegram HTML reads as: tags parsed away, entities decoded."""
+    return html.unescape(_TAG.sub("", telegram_html))
+
+
 def visible_length(telegram_html: str) -> int:
     """Length of Telegram HTML after its tags are parsed away and entities decoded."""
-    return utf16_len(html.unescape(_TAG.sub("", telegram_html)))
+    return utf16_len(plain_text(telegram_html))
 
 
-def safe_url(url: str | None) -> str:
-    """The URL if Telegram can link to it (http, https, tg), else an empty string."""
+def safe_url(url: str | None, *, web_only: bool = False) -> str:
+    """The URL if Telegram can link to it, else an empty string.
+
+    http and https need a host; tg: links are allowed unless `web_only` (a feed or an
+    article must be on the web).
+    """
     if not url:
         return ""
+    url = url.strip()
     try:
-        scheme = urlsplit(url.strip()).scheme.lower()
+        parts = urlsplit(url)
     except ValueError:
         return ""
-    return url.strip() if scheme in _LINK_SCHEMES else ""
+    scheme = parts.scheme.lower()
+    if scheme in _WEB_SCHEMES:
+        return url if parts.hostname else ""
+    return url if scheme == "tg" and not web_only else ""
 
 
 def clip(text: str, limit: int) -> str:

@@ -7,8 +7,6 @@ import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
-from html import unescape
-from html.parser import HTMLParser
 from typing import Any
 
 from telegram.error import (
@@ -22,7 +20,9 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from digests.backoff import backoff_seconds
 from digests.models import ChatStatus
+from digests.text.telegram_html import plain_text
 
 
 class Verdict(StrEnum):
@@ -113,30 +113,9 @@ def outcome_of_error(error: Exception, method: str, payload: dict[str, Any]) -> 
     return Outcome(Verdict.RETRY, reason=f"{type(error).__name__}: {reason}")
 
 
-def backoff_delay(attempts: int, *, base: float, cap: float, rng: random.Random) -> float:
+def retry_delay(attempts: int, *, base: float, cap: float, rng: random.Random) -> float:
     """Seconds before attempt `attempts + 1`: exponential, capped, with jitter (0.5-1.5x)."""
-    exponent = min(max(attempts - 1, 0), 30)
-    return min(cap, base * 2**exponent) * rng.uniform(0.5, 1.5)
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def strip_html(text: str) -> str:
-    """Telegram HTML as the plain text a reader would see (tags dropped, entities decoded)."""
-    parser = _TextOnly()
-    try:
-        parser.feed(text)
-        parser.close()
-    except (AssertionError, ValueError):  # pragma: no cover - HTMLParser is lenient
-        return unescape(text)
-    return "".join(parser.parts)
+    return backoff_seconds(attempts, base=base, cap=cap) * rng.uniform(0.5, 1.5)
 
 
 def as_plain_text(payload: dict[str, Any]) -> dict[str, Any]:
@@ -145,5 +124,5 @@ def as_plain_text(payload: dict[str, Any]) -> dict[str, Any]:
     plain.pop("caption_entities", None)
     for field in TEXT_FIELDS:
         if isinstance(plain.get(field), str):
-            plain[field] = strip_html(plain[field])
+            plain[field] = plain_text(plain[field])
     return plain

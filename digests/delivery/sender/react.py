@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from digests.delivery.sender.claims import Claimed
-from digests.delivery.sender.outcomes import Outcome, Verdict, as_plain_text, backoff_delay
+from digests.delivery.sender.outcomes import Outcome, Verdict, as_plain_text, retry_delay
 from digests.models.base import utcnow
 
 if TYPE_CHECKING:
@@ -100,9 +100,7 @@ def _retry(sender: Sender, lane: ChatLane, row: Claimed, reason: str) -> None:
         _fail(sender, row, f"gave up after {attempts} attempts: {reason}")
         return
     sender.stats.retried += 1
-    delay = backoff_delay(
-        attempts, base=config.backoff_base, cap=config.backoff_max, rng=sender.rng
-    )
+    delay = retry_delay(attempts, base=config.backoff_base, cap=config.backoff_max, rng=sender.rng)
     next_at = utcnow() + timedelta(seconds=delay)
     sender.writes.retried.append(
         {"b_id": row.id, "b_attempts": attempts, "b_next": next_at, "b_error": reason}

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.fakeapi import parse_telegram_html
-from digests.desk.alert_text import AlertTextError, parse_alert, plain_text, sanitise_html
+from digests.desk.alert_text import AlertTextError, parse_alert, sanitise_html
 from digests.desk.progress import Tally, failure_reason, progress_of, tally_rows
 
 
@@ -68,10 +68,6 @@ def test_a_reply_and_words_together_are_refused():
 def test_unbalanced_tags_are_closed():
     assert sanitise_html("<b>bold <i>both</b> after</i>") == "<b>bold <i>both</i></b> after"
     assert sanitise_html("<u>open") == "<u>open</u>"
-
-
-def test_plain_text_reads_the_html():
-    assert plain_text("<b>A &amp; B</b> &lt;c&gt;") == "A & B <c>"
 
 
 @given(st.text(max_size=300))

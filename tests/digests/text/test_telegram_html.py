@@ -1,0 +1,33 @@
+"""Telegram text helpers: plain text, lengths as Telegram counts them, links it accepts."""
+
+from __future__ import annotations
+
+import pytest
+
+from digests.text.telegram_html import plain_text, safe_url, visible_length
+
+
+def test_plain_text_reads_the_html():
+    assert plain_text("<b>A &amp; B</b> &lt;c&gt;") == "A & B <c>"
+
+
+def test_visible_length_counts_utf16_units_after_parsing():
+    assert visible_length("<b>🗞</b> &amp;") == 4  # the emoji is two units, "&amp;" one
+
+
+@pytest.mark.parametrize(
+    ("url", "web_only", "expected"),
+    [
+        (" https://news.example/a ", False, "https://news.example/a"),
+        ("http://news.example", True, "http://news.example"),
+        ("tg://resolve?domain=newsbot", False, "tg://resolve?domain=newsbot"),
+        ("tg://resolve?domain=newsbot", True, ""),
+        ("javascript:alert(1)", False, ""),
+        ("https://", False, ""),
+        ("http://[::1", False, ""),
+        ("", False, ""),
+        (None, False, ""),
+    ],
+)
+def test_safe_url_keeps_only_links_telegram_can_open(url, web_only, expected):
+    assert safe_url(url, web_only=web_only) == expected
