@@ -1,48 +1,56 @@
-"""Building due digests: claim chats, assemble and render once per audience, queue, advance."""
+"""Building due digests: claim chats, plan the batch, compose each audience once, write it."""
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import upsert_into
-from digests.delivery.outbox import OutgoingMessage, enqueue
-from digests.editions.assemble import DEFAULT_LIMITS, Digest, Limits, Pool, assemble
-from digests.editions.candidates import load_candidates
-from digests.editions.layout import (
-    DigestPart,
-    DigestView,
-    related_buttons,
-    render_digest_parts,
-    render_nothing_new,
+from digests.delivery.outbox import enqueue
+from digests.editions.assemble import DEFAULT_LIMITS, Limits
+from digests.editions.compose import (
+    FIRST_WINDOW,
+    Audience,
+    ComposeCache,
+    compose_edition,
+    digest_topics,
+    load_topic_labels,
 )
-from digests.models import (
-    Chat,
-    ChatStatus,
-    ChatType,
-    DeliveryKind,
-    Edition,
-    Frequency,
-    Priority,
-    Subscription,
-    Topic,
+from digests.editions.plan import (
+    SETTLE,
+    Advance,
+    BatchPlan,
+    BatchWrites,
+    DueChat,
+    Rendering,
+    batch_writes,
+    digest_ref,
+    plan_advances,
+    plan_batch,
 )
-from digests.readers.deeplinks import start_link, topics_payload
-from digests.readers.schedule import next_digest_at
+from digests.models import Chat, ChatStatus, Edition
 from digests.text.render import Renderer
 
-FIRST_WINDOW = timedelta(hours=24)
+__all__ = [
+    "FIRST_WINDOW",
+    "SETTLE",
+    "BuildCache",
+    "BuildOptions",
+    "BuildReport",
+    "DueChat",
+    "advance",
+    "apply_advances",
+    "build_due_editions",
+    "claim_due_chats",
+    "digest_ref",
+    "write_batch",
+]
+
 _IDS_PER_STATEMENT = 900  # under SQLite's older 999 bound-parameter limit
-# Claim a digest this long after its moment, so articles stored in a transaction that was
-# still open at that moment are committed before the window is read (ingest stamps each
-# source's or chunk's articles when it stores them, and a store takes well under this).
-SETTLE = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -73,31 +81,10 @@ class BuildReport:
 
 
 @dataclass
-class BuildCache:
-    """Work shared by the batches of one run: windows read, digests assembled, text rendered."""
+class BuildCache(ComposeCache):
+    """Work shared by the batches of one run: composing's, and each audience's rendering."""
 
-    pools: dict[tuple[datetime, datetime], Pool] = field(default_factory=dict)
-    digests: dict[tuple[object, ...], Digest] = field(default_factory=dict)
-    # Kept as UTF-8: one emoji in a str makes Python store the whole text at 4 bytes a char.
-    renderings: dict[tuple[object, ...], tuple[str, list[bytes]]] = field(default_factory=dict)
-    blocks: dict[tuple[object, ...], tuple[str, int]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class DueChat:
-    """The columns of a due chat that building its digest needs."""
-
-    id: int
-    type: ChatType
-    language: str
-    timezone: str
-    digest_times: list[str]
-    frequency: Frequency
-    weekly_day: int | None
-    link_previews: bool
-    scheduled_for: datetime
-    window_start: datetime
-    topic_ids: tuple[int, ...] = field(default=())
+    renderings: dict[Audience, Rendering] = field(default_factory=dict)
 
 
 async def claim_due_chats(*, session: AsyncSession, now: datetime, limit: int) -> list[DueChat]:
@@ -138,27 +125,6 @@ async def claim_due_chats(*, session: AsyncSession, now: datetime, limit: int) -
     ]
 
 
-async def digest_topics(
-    *, session: AsyncSession, chat_ids: Sequence[int]
-) -> dict[int, tuple[int, ...]]:
-    """Each chat's active digest topics, in the newsroom's topic order."""
-    rows = await session.execute(
-        select(Subscription.chat_id, Subscription.topic_id)
-        .join(Topic, Topic.id == Subscription.topic_id)
-        .where(Subscription.chat_id.in_(chat_ids), Subscription.digest, Topic.active)
-        .order_by(Subscription.chat_id, Topic.position, Topic.id)
-    )
-    topics: dict[int, list[int]] = defaultdict(list)
-    for chat_id, topic_id in rows:
-        topics[chat_id].append(topic_id)
-    return {chat_id: tuple(ids) for chat_id, ids in topics.items()}
-
-
-def digest_ref(scheduled_for: datetime) -> str:
-    """The outbox reference of the digest for a scheduled moment (unique per chat with it)."""
-    return "digest:" + scheduled_for.strftime("%Y%m%dT%H%M%SZ")
-
-
 async def build_due_editions(
     *,
     session: AsyncSession,
@@ -173,105 +139,74 @@ async def build_due_editions(
     read cannot change between batches).
     """
     cache = BuildCache() if cache is None else cache
-    due = await claim_due_chats(session=session, now=now, limit=options.batch_size)
-    report = BuildReport(chats=len(due))
-    if not due:
-        return report
-    topics_by_chat = await digest_topics(session=session, chat_ids=[chat.id for chat in due])
-    topic_rows = (await session.execute(select(Topic.id, Topic.slug, Topic.name))).all()
-    names = {row.id: row.name for row in topic_rows}
-    slugs = {row.id: row.slug for row in topic_rows}
-
-    all_topics = sorted(names)
-    for chat in due:
-        window = (chat.window_start, chat.scheduled_for)
-        if window not in cache.pools and topics_by_chat.get(chat.id):
-            candidates = await load_candidates(
-                session=session, start=window[0], end=window[1], topic_ids=all_topics
-            )
-            cache.pools[window] = Pool.of(candidates, now=chat.scheduled_for)
-    digests, renderings = cache.digests, cache.renderings
-    rendered_before = len(renderings)
-    editions, messages = [], []
-    # The messages' payloads, shared by the batch's chats that read the same thing the same way.
-    payloads: dict[tuple[object, ...], list[dict[str, object]]] = {}
-    for chat in due:
-        topic_ids = topics_by_chat.get(chat.id, ())
-        window = (chat.window_start, chat.scheduled_for)
-        digest, key, chat_payloads = Digest(), None, []
-        if topic_ids:
-            digest_key = (topic_ids, window)
-            if digest_key not in digests:
-                digests[digest_key] = assemble(
-                    cache.pools[window], topic_ids, now=chat.scheduled_for, limits=options.limits
-                )
-            digest = digests[digest_key]
-            render_key = (topic_ids, window, chat.language, chat.timezone)
-            if render_key not in renderings:
-                rendered = _render(
-                    renderer, digest, chat, topic_ids, names, slugs, options, cache.blocks
-                )
-                renderings[render_key] = (
-                    _key_digest(render_key),
-                    [
-                        (part.text.encode(), part.article_ids, part.first_number)
-                        for part in rendered
-                    ],
-                )
-            key, encoded = renderings[render_key]
-            shape = (render_key, chat.type is ChatType.CHANNEL, chat.link_previews)
-            if shape not in payloads:
-                parts = [DigestPart(text.decode(), ids, first) for text, ids, first in encoded]
-                payloads[shape] = _payloads(chat, parts, options)
-            chat_payloads = payloads[shape]
-        editions.append(
-            {
-                "chat_id": chat.id,
-                "scheduled_for": chat.scheduled_for,
-                "window_start": chat.window_start,
-                "window_end": chat.scheduled_for,
-                "article_ids": digest.article_ids,
-                "parts": len(chat_payloads),
-                "render_key": key,
-                "built_at": now,
-            }
-        )
-        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), chat_payloads))
-    await session.execute(
-        upsert_into(session, Edition).on_conflict_do_nothing(
-            index_elements=["chat_id", "scheduled_for"]
-        ),
-        editions,
+    claimed = await claim_due_chats(session=session, now=now, limit=options.batch_size)
+    if not claimed:
+        return BuildReport()
+    topics_by_chat = await digest_topics(session=session, chat_ids=[chat.id for chat in claimed])
+    plan = plan_batch(claimed, topics_by_chat, now=now)
+    composed = await _compose_audiences(
+        session=session, renderer=renderer, plan=plan, options=options, cache=cache
     )
-    await enqueue(session=session, messages=messages, now=now)
-    await advance(session=session, chats=due, now=now)
-    report.editions = len(editions)
-    report.messages = len(messages)
-    report.renderings = len(renderings) - rendered_before
-    return report
+    writes = batch_writes(plan, cache.renderings, bot_username=options.bot_username, now=now)
+    await write_batch(session=session, writes=writes, now=now)
+    return BuildReport(
+        chats=len(claimed),
+        editions=len(writes.editions),
+        messages=len(writes.messages),
+        renderings=composed,
+    )
+
+
+async def _compose_audiences(
+    *,
+    session: AsyncSession,
+    renderer: Renderer,
+    plan: BatchPlan,
+    options: BuildOptions,
+    cache: BuildCache,
+) -> int:
+    """Compose the plan's audiences that no earlier batch of the run did; how many were."""
+    missing = [audience for audience in plan.audiences if audience not in cache.renderings]
+    if not missing:
+        return 0
+    labels = await load_topic_labels(session=session)
+    for audience in missing:
+        composed = await compose_edition(
+            session=session,
+            renderer=renderer,
+            audience=audience,
+            labels=labels,
+            limits=options.limits,
+            bot_username=options.bot_username,
+            nothing_new=options.send_empty,
+            cache=cache,
+        )
+        cache.renderings[audience] = Rendering.of(audience, composed)
+    return len(missing)
+
+
+async def write_batch(*, session: AsyncSession, writes: BatchWrites, now: datetime) -> None:
+    """Insert the editions (once per chat and moment), queue the messages, advance schedules."""
+    if writes.editions:
+        await session.execute(
+            upsert_into(session, Edition).on_conflict_do_nothing(
+                index_elements=["chat_id", "scheduled_for"]
+            ),
+            writes.editions,
+        )
+    await enqueue(session=session, messages=writes.messages, now=now)
+    await apply_advances(session=session, advances=writes.advances)
 
 
 async def advance(*, session: AsyncSession, chats: Sequence[DueChat], now: datetime) -> None:
     """Move each chat's window on and set its next moment; chats on one schedule share an UPDATE."""
-    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
-    for chat in chats:
-        schedule = (
-            chat.scheduled_for,
-            chat.timezone,
-            tuple(chat.digest_times),
-            chat.frequency,
-            chat.weekly_day,
-        )
-        groups[schedule].append(chat.id)
-    for (scheduled_for, timezone, times, frequency, weekly_day), ids in groups.items():
-        following = next_digest_at(
-            timezone=timezone,
-            times=times,
-            frequency=frequency,
-            weekly_day=weekly_day,
-            # A bot that was down skips the moments it missed rather than catching up.
-            after=max(scheduled_for, now),
-        )
+    await apply_advances(session=session, advances=plan_advances(chats, now=now))
+
+
+async def apply_advances(*, session: AsyncSession, advances: Sequence[Advance]) -> None:
+    """Set each advance's chats' window and next moment, where it is still the one built for."""
+    for move in advances:
+        ids = move.chat_ids
         for start in range(0, len(ids), _IDS_PER_STATEMENT):
             # Only if the schedule is still the one this edition was built for: a reader who
             # changed /settings meanwhile already has a new next moment, which must stand.
@@ -279,72 +214,7 @@ async def advance(*, session: AsyncSession, chats: Sequence[DueChat], now: datet
                 update(Chat)
                 .where(
                     Chat.id.in_(ids[start : start + _IDS_PER_STATEMENT]),
-                    Chat.next_digest_at == scheduled_for,
+                    Chat.next_digest_at == move.built_for,
                 )
-                .values(last_digest_at=scheduled_for, next_digest_at=following)
+                .values(last_digest_at=move.built_for, next_digest_at=move.following)
             )
-
-
-def _key_digest(key: tuple[object, ...]) -> str:
-    # Stable across processes (unlike hash()), so editions sharing a rendering can be found.
-    return hashlib.blake2b(repr(key).encode(), digest_size=8).hexdigest()
-
-
-def _render(
-    renderer: Renderer,
-    digest: Digest,
-    chat: DueChat,
-    topic_ids: tuple[int, ...],
-    names: dict[int, str],
-    slugs: dict[int, str],
-    options: BuildOptions,
-    blocks: dict[tuple[object, ...], tuple[str, int]],
-) -> list[DigestPart]:
-    join_url = None
-    if options.bot_username:
-        join_url = start_link(options.bot_username, topics_payload(list(topic_ids), slugs))
-    view = DigestView(
-        language=chat.language,
-        timezone=chat.timezone,
-        edition_at=chat.scheduled_for,
-        topic_names=names,
-        join_url=join_url,
-    )
-    if digest:
-        return render_digest_parts(renderer, digest, view, cache=blocks)
-    if options.send_empty:
-        return [DigestPart(text, (), 1) for text in render_nothing_new(renderer, view)]
-    return []
-
-
-def _payloads(
-    chat: DueChat, parts: Iterable[DigestPart], options: BuildOptions
-) -> list[dict[str, object]]:
-    payloads = []
-    for part in parts:
-        payload: dict[str, object] = {
-            "text": part.text,
-            "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": not chat.link_previews},
-        }
-        markup = related_buttons(
-            part, channel=chat.type is ChatType.CHANNEL, bot_username=options.bot_username
-        )
-        if markup:
-            payload["reply_markup"] = markup
-        payloads.append(payload)
-    return payloads
-
-
-def _messages(chat: DueChat, ref: str, payloads: list[dict[str, object]]) -> list[OutgoingMessage]:
-    return [
-        OutgoingMessage(
-            chat_id=chat.id,
-            kind=DeliveryKind.DIGEST,
-            ref=ref,
-            part=number,
-            priority=Priority.DIGEST,
-            payload=payload,
-        )
-        for number, payload in enumerate(payloads)
-    ]

@@ -9,9 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.editions.assemble import DEFAULT_LIMITS, Limits, assemble
-from digests.editions.candidates import load_candidates
-from digests.editions.layout import DigestView, render_digest, render_nothing_new
+from digests.editions.assemble import DEFAULT_LIMITS, Limits
+from digests.editions.compose import Audience, TopicLabels, compose_edition
 from digests.models import Topic
 from digests.text.render import Renderer
 from digests.text.telegram_html import plain_text
@@ -67,15 +66,23 @@ async def preview_digest(
         chosen = [topic for topic in topics if topic.slug in slugs]
     else:
         chosen = list(topics)
-    topic_ids = [topic.id for topic in chosen]
-    candidates = await load_candidates(
-        session=session, start=now - since, end=now, topic_ids=topic_ids
-    )
-    digest = assemble(candidates, topic_ids, now=now, limits=limits)
-    view = DigestView(
+    audience = Audience(
+        topic_ids=tuple(topic.id for topic in chosen),
+        start=now - since,
+        end=now,
         language=renderer.language_for(language),
         timezone=timezone,
-        edition_at=now,
-        topic_names={topic.id: topic.name for topic in topics},
     )
-    return render_digest(renderer, digest, view) if digest else render_nothing_new(renderer, view)
+    labels = TopicLabels(
+        names={topic.id: topic.name for topic in topics},
+        slugs={topic.id: topic.slug for topic in topics},
+    )
+    composed = await compose_edition(
+        session=session,
+        renderer=renderer,
+        audience=audience,
+        labels=labels,
+        limits=limits,
+        nothing_new=True,
+    )
+    return [part.text for part in composed.parts]

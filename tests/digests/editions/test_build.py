@@ -262,3 +262,25 @@ async def test_a_schedule_changed_during_a_build_is_not_overwritten(sessionmaker
     async with session_scope(sessionmaker) as session:
         chat = await session.scalar(select(Chat))
     assert chat.next_digest_at is None
+
+
+async def test_chats_advanced_together_spare_only_the_one_rescheduled_meanwhile(sessionmaker):
+    from digests.editions.build import advance, claim_due_chats
+
+    async with session_scope(sessionmaker) as session:
+        await add_chat(session, 30_001, next_digest_at=MOMENT, timezone="Europe/Warsaw")
+        await add_chat(session, 30_002, next_digest_at=MOMENT, timezone="Europe/Warsaw")
+    now = MOMENT + timedelta(minutes=1)
+    async with session_scope(sessionmaker) as session:
+        due = await claim_due_chats(session=session, now=now, limit=10)
+    # Meanwhile one reader moves the digest to the evening in /settings.
+    evening = datetime(2026, 3, 29, 16, 0, tzinfo=UTC)
+    async with session_scope(sessionmaker) as session:
+        await session.execute(
+            update(Chat).where(Chat.telegram_id == 30_002).values(next_digest_at=evening)
+        )
+    async with session_scope(sessionmaker) as session:
+        await advance(session=session, chats=due, now=now)
+    async with session_scope(sessionmaker) as session:
+        rows = (await session.execute(select(Chat.telegram_id, Chat.next_digest_at))).all()
+    assert dict(rows) == {30_001: datetime(2026, 3, 30, 6, 0, tzinfo=UTC), 30_002: evening}
