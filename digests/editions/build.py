@@ -28,7 +28,6 @@ from digests.editions.plan import (
     DueChat,
     Rendering,
     batch_writes,
-    digest_ref,
     plan_advances,
     plan_batch,
 )
@@ -36,17 +35,13 @@ from digests.models import Chat, ChatStatus, Edition
 from digests.text.render import Renderer
 
 __all__ = [
-    "FIRST_WINDOW",
-    "SETTLE",
     "BuildCache",
     "BuildOptions",
     "BuildReport",
-    "DueChat",
     "advance",
     "apply_advances",
     "build_due_editions",
     "claim_due_chats",
-    "digest_ref",
     "write_batch",
 ]
 

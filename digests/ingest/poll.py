@@ -166,7 +166,7 @@ async def poll_due_sources(
     # Storing is serial: one writer at a time suits SQLite, and the archive index is shared.
     for source, fetched in zip(sources, results, strict=True):
         # Articles are stamped when stored, not when the run began: a digest window read after
-        # this commit must not end before their arrival (see digests.editions.build.SETTLE).
+        # this commit must not end before their arrival (see digests.editions.plan.SETTLE).
         stored_at = now + timedelta(seconds=time.monotonic() - started)
         try:
             async with session_scope(sessionmaker) as session:

@@ -68,7 +68,7 @@ async def ingest_document(
                     source = await push_source(session=session, name=parsed.title)
                 else:
                     source = None
-                # Each chunk is stamped as it is stored (see digests.editions.build.SETTLE).
+                # Each chunk is stamped as it is stored (see digests.editions.plan.SETTLE).
                 stored_at = max(now, datetime.now(UTC))
                 report.merge(
                     await pipeline.store(

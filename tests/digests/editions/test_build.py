@@ -10,7 +10,8 @@ from sqlalchemy import func, select, update
 from bot.fakeapi import parse_telegram_html
 from digests.db import session_scope
 from digests.editions.assemble import Limits
-from digests.editions.build import BuildOptions, build_due_editions, digest_ref
+from digests.editions.build import BuildOptions, build_due_editions
+from digests.editions.plan import digest_ref
 from digests.models import Chat, Delivery, DeliveryKind, Edition, Topic
 from digests.text.render import Renderer
 from tests.factories import add_article, add_chat, add_source, add_story, add_topics, relate
