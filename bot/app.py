@@ -25,7 +25,17 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.context import SERVICES_KEY, NewsContext, Services, services_of
-from bot.desk_keyboards import ALERT, SOURCE
+from bot.desk_keyboards import (
+    ALERT_AUDIENCE,
+    ALERT_CANCEL,
+    ALERT_CONFIRM,
+    ALERT_DISCARD,
+    SOURCE_LIST,
+    SOURCE_PAUSE,
+    SOURCE_REMOVE,
+    SOURCE_REMOVE_YES,
+    SOURCE_RESUME,
+)
 from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
 from bot.flood_guard import FloodGuard
@@ -36,8 +46,21 @@ from bot.handlers.desk_alert_changes import (
     alert_retract_command,
     alerts_command,
 )
-from bot.handlers.desk_alerts import alert_button, alert_command
-from bot.handlers.desk_sources import source_button, sources_command
+from bot.handlers.desk_alerts import (
+    alert_audience_button,
+    alert_cancel_button,
+    alert_command,
+    alert_confirm_button,
+    alert_discard_button,
+)
+from bot.handlers.desk_sources import (
+    source_list_button,
+    source_pause_button,
+    source_remove_button,
+    source_remove_yes_button,
+    source_resume_button,
+    sources_command,
+)
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
 from bot.handlers.inline import inline_search
@@ -108,16 +131,29 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("related", related_command))
     application.add_handler(CallbackQueryHandler(related_button, pattern=f"^{RELATED_CALLBACK}"))
     application.add_handler(InlineQueryHandler(inline_search))
-    # The editorial desk: every command and button checks the user's role itself.
+    # The editorial desk: every command and button checks the user's role itself. A
+    # UserError a handler lets rise is answered by report_error in errors/<code>.html.
     application.add_handler(CommandHandler("desk", desk_help))
     application.add_handler(CommandHandler("admins", admins_command))
     application.add_handler(CommandHandler("alert", alert_command))
     application.add_handler(CommandHandler("alerts", alerts_command))
     application.add_handler(CommandHandler("alert_edit", alert_edit_command))
     application.add_handler(CommandHandler("alert_retract", alert_retract_command))
-    application.add_handler(CallbackQueryHandler(alert_button, pattern=f"^{ALERT}"))
+    # One handler per desk button (a press of no registered pattern is left unanswered).
+    application.add_handler(
+        CallbackQueryHandler(alert_audience_button, pattern=f"^{ALERT_AUDIENCE}")
+    )
+    application.add_handler(CallbackQueryHandler(alert_confirm_button, pattern=f"^{ALERT_CONFIRM}"))
+    application.add_handler(CallbackQueryHandler(alert_discard_button, pattern=f"^{ALERT_DISCARD}"))
+    application.add_handler(CallbackQueryHandler(alert_cancel_button, pattern=f"^{ALERT_CANCEL}"))
     application.add_handler(CommandHandler("sources", sources_command))
-    application.add_handler(CallbackQueryHandler(source_button, pattern=f"^{SOURCE}"))
+    application.add_handler(CallbackQueryHandler(source_pause_button, pattern=f"^{SOURCE_PAUSE}"))
+    application.add_handler(CallbackQueryHandler(source_resume_button, pattern=f"^{SOURCE_RESUME}"))
+    application.add_handler(CallbackQueryHandler(source_remove_button, pattern=f"^{SOURCE_REMOVE}"))
+    application.add_handler(
+        CallbackQueryHandler(source_remove_yes_button, pattern=f"^{SOURCE_REMOVE_YES}")
+    )
+    application.add_handler(CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}$"))
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # Last: any other text is a settings answer or, in a private chat, a search.

@@ -7,11 +7,28 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from digests.desk.alerts import AudienceCounts
+from digests.ids import parse_id
 from digests.models import Source, SourceStatus
 
-ALERT = "al:"
-SOURCE = "src:"
+# One prefix per button, each with its own handler (bot/app.py); a number follows.
+ALERT_AUDIENCE = "al:a:"  # al:a:<alert>:<all|ch|t<topic>>
+ALERT_CONFIRM = "al:ok:"
+ALERT_DISCARD = "al:no:"
+ALERT_CANCEL = "al:stop:"
+SOURCE_PAUSE = "src:pause:"
+SOURCE_RESUME = "src:resume:"
+SOURCE_REMOVE = "src:rm:"  # asks once more
+SOURCE_REMOVE_YES = "src:rmok:"
+SOURCE_LIST = "src:list"
 CHOSEN = "✅"
+_AUDIENCE_KEYS = {"all": "all", "ch": "channels"}
+
+
+def parse_audience(key: str) -> tuple[str, int | None]:
+    """An audience button's key: 'all', 'ch' or 't<topic id>' → (audience, topic id)."""
+    if key in _AUDIENCE_KEYS:
+        return _AUDIENCE_KEYS[key], None
+    return "topic", parse_id(key[1:]) if key.startswith("t") else None
 
 
 def draft_keyboard(
@@ -22,7 +39,7 @@ def draft_keyboard(
     def choice(label: str, key: str, count: int, chosen: bool) -> InlineKeyboardButton:
         mark = f"{CHOSEN} " if chosen else ""
         return InlineKeyboardButton(
-            f"{mark}{label} ({count})", callback_data=f"{ALERT}a:{alert_id}:{key}"
+            f"{mark}{label} ({count})", callback_data=f"{ALERT_AUDIENCE}{alert_id}:{key}"
         )
 
     rows = [
@@ -38,8 +55,8 @@ def draft_keyboard(
     rows += [topics[start : start + 2] for start in range(0, len(topics), 2)]
     rows.append(
         [
-            InlineKeyboardButton(labels["confirm"], callback_data=f"{ALERT}ok:{alert_id}"),
-            InlineKeyboardButton(labels["cancel"], callback_data=f"{ALERT}no:{alert_id}"),
+            InlineKeyboardButton(labels["confirm"], callback_data=f"{ALERT_CONFIRM}{alert_id}"),
+            InlineKeyboardButton(labels["cancel"], callback_data=f"{ALERT_DISCARD}{alert_id}"),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -48,7 +65,7 @@ def draft_keyboard(
 def sending_keyboard(alert_id: int, labels: dict) -> InlineKeyboardMarkup:
     """The Cancel button under an alert being sent."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(labels["stop"], callback_data=f"{ALERT}stop:{alert_id}")]]
+        [[InlineKeyboardButton(labels["stop"], callback_data=f"{ALERT_CANCEL}{alert_id}")]]
     )
 
 
@@ -58,14 +75,14 @@ def sources_keyboard(sources: Sequence[Source], labels: dict) -> InlineKeyboardM
     for source in sources:
         if source.status is SourceStatus.ACTIVE:
             toggle = InlineKeyboardButton(
-                f"⏸ {labels['pause']} #{source.id}", callback_data=f"{SOURCE}pause:{source.id}"
+                f"⏸ {labels['pause']} #{source.id}", callback_data=f"{SOURCE_PAUSE}{source.id}"
             )
         else:
             toggle = InlineKeyboardButton(
-                f"▶️ {labels['resume']} #{source.id}", callback_data=f"{SOURCE}resume:{source.id}"
+                f"▶️ {labels['resume']} #{source.id}", callback_data=f"{SOURCE_RESUME}{source.id}"
             )
         remove = InlineKeyboardButton(
-            f"🗑 {labels['remove']} #{source.id}", callback_data=f"{SOURCE}rm:{source.id}"
+            f"🗑 {labels['remove']} #{source.id}", callback_data=f"{SOURCE_REMOVE}{source.id}"
         )
         rows.append([toggle, remove])
     return InlineKeyboardMarkup(rows)
@@ -77,9 +94,9 @@ def confirm_removal_keyboard(source_id: int, labels: dict) -> InlineKeyboardMark
         [
             [
                 InlineKeyboardButton(
-                    labels["remove_yes"], callback_data=f"{SOURCE}rmok:{source_id}"
+                    labels["remove_yes"], callback_data=f"{SOURCE_REMOVE_YES}{source_id}"
                 ),
-                InlineKeyboardButton(labels["remove_no"], callback_data=f"{SOURCE}list"),
+                InlineKeyboardButton(labels["remove_no"], callback_data=SOURCE_LIST),
             ]
         ]
     )

@@ -10,8 +10,8 @@ from telegram.error import BadRequest, Forbidden
 from bot.context import NewsContext
 from bot.desk_keyboards import sending_keyboard
 from bot.keyboards import parse_labels
-from digests.desk.alert_changes import AlertState, advance_alert, alerts_in_flight
-from digests.desk.alerts import topic_names
+from digests.desk.alert_changes import advance_alert, alerts_in_flight
+from digests.desk.alert_state import AlertState
 from digests.desk.progress import progress_of
 from digests.models import AlertStatus, utcnow
 from digests.readers.chats import get_chat
@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 
 def render_status(
-    context: NewsContext, state: AlertState, *, language: str, topic_name: str = ""
+    context: NewsContext, state: AlertState, *, language: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The status text, with Cancel while copies are still queued."""
     alert = state.alert
@@ -30,7 +30,7 @@ def render_status(
         alert=alert,
         state=state,
         sends=progress_of(state.sends, started_at=alert.confirmed_at, now=utcnow()),
-        topic_name=topic_name,
+        topic_name=state.topic_name,
     )
     markup = None
     if alert.status is AlertStatus.SENDING and state.sends.pending:
@@ -40,7 +40,11 @@ def render_status(
 
 
 async def edit_status_message(
-    context: NewsContext, chat_id: int, message_id: int, text: str, markup
+    context: NewsContext,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
 ) -> None:
     """Edit a status message; an unchanged text or a message deleted meanwhile is no error."""
     try:
@@ -60,7 +64,6 @@ async def refresh_alert_status(context: NewsContext) -> None:
     renderer = context.services.renderer
     updates = []
     async with context.session() as session:
-        names = await topic_names(session=session)
         for alert in await alerts_in_flight(session=session):
             state = await advance_alert(
                 session=session, alert=alert, renderer=renderer, now=utcnow()
@@ -69,9 +72,7 @@ async def refresh_alert_status(context: NewsContext) -> None:
                 continue
             desk_chat = await get_chat(session=session, telegram_id=alert.preview_chat_id)
             language = desk_chat.language if desk_chat else renderer.default_language
-            text, markup = render_status(
-                context, state, language=language, topic_name=names.get(alert.topic_id, "")
-            )
+            text, markup = render_status(context, state, language=language)
             updates.append((alert.preview_chat_id, alert.preview_message_id, text, markup))
     for chat_id, message_id, text, markup in updates:
         await edit_status_message(context, chat_id, message_id, text, markup)

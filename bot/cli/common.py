@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
-from typing import NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from digests.config import Settings
 from digests.db import async_url, create_engine, create_sessionmaker
+
+if TYPE_CHECKING:
+    from digests.errors import UserError
 
 T = TypeVar("T")
 
@@ -19,6 +22,15 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line to stderr and exit."""
     click.echo(f"newsbot: {message}", err=True)
     sys.exit(code)
+
+
+def user_error_text(settings: Settings, error: UserError) -> str:
+    """A user error in the words the bot answers it with (errors/<code>), as plain text."""
+    from digests.text.render import Renderer
+    from digests.text.telegram_html import plain_text
+
+    renderer = Renderer(default_language=settings.default_language)
+    return plain_text(renderer.render(error.template, **error.values()))
 
 
 def database_label(settings: Settings) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot.cli.common import ensure_schema, with_database
+from bot.cli.common import ensure_schema, user_error_text, with_database
 from digests.config import Settings
 
 
@@ -108,8 +108,9 @@ def sources() -> None:
 
 
 def _run_source_command(settings: Settings, action: Any) -> Any:
+    """Run one source change in a session; a refusal is one line worded like the desk's."""
     from digests.db import session_scope
-    from digests.ingest.sources import SourceError
+    from digests.errors import UserError
 
     _prepare(settings)
 
@@ -119,12 +120,12 @@ def _run_source_command(settings: Settings, action: Any) -> Any:
 
     try:
         return asyncio.run(with_database(settings, work))
-    except SourceError as exc:
-        raise click.ClickException(str(exc)) from None
+    except UserError as exc:
+        raise click.ClickException(user_error_text(settings, exc)) from None
 
 
 @sources.command("add")
-@click.argument("url")
+@click.argument("url", metavar="URL|PATH")
 @click.option("--title", help="A name for the source.")
 @click.option("--topic", "topics", multiple=True, help="A default topic slug (repeatable).")
 @click.option("--priority", default=0, show_default=True, help="Higher is polled first.")
@@ -133,11 +134,17 @@ def sources_add(
     settings: Settings, url: str, title: str | None, topics: tuple[str, ...], priority: int
 ) -> None:
     """Add a feed URL or a local feed file."""
-    from digests.ingest.sources import add_source
+    from digests.desk.sources_admin import add_source
 
     async def action(session: Any) -> Any:
         return await add_source(
-            session=session, url=url, title=title, topics=list(topics), priority=priority
+            session=session,
+            url=url,
+            now=_now(),
+            topics=topics,
+            title=title,
+            priority=priority,
+            local_files=True,
         )
 
     source = _run_source_command(settings, action)
@@ -148,14 +155,16 @@ def sources_add(
 @click.pass_obj
 def sources_list(settings: Settings) -> None:
     """Every source with its status, failures and next fetch time."""
-    from digests.ingest.sources import list_sources
+    from digests.desk.sources_admin import sources_health
 
     async def action(session: Any) -> Any:
-        return await list_sources(session=session)
+        return await sources_health(session=session, now=_now())
 
-    for s in _run_source_command(settings, action):
+    for item in _run_source_command(settings, action):
+        s = item.source
         when = s.next_fetch_at.strftime("%Y-%m-%d %H:%M UTC") if s.next_fetch_at else "now"
         line = f"{s.id:>4}  {s.status.value:<6}  {s.kind.value:<4}  next {when}  {s.url}"
+        line += f"  {item.articles_24h} in 24 h"
         if s.error_count:
             line += f"  ({s.error_count} failures: {s.last_error})"
         if s.paused_reason:
@@ -168,10 +177,10 @@ def sources_list(settings: Settings) -> None:
 @click.pass_obj
 def sources_remove(settings: Settings, key: str) -> None:
     """Remove a source (its articles stay in the archive)."""
-    from digests.ingest.sources import remove_source
+    from digests.desk.sources_admin import remove_source
 
     async def action(session: Any) -> Any:
-        return await remove_source(session=session, key=key)
+        return await remove_source(session=session, key=key, now=_now())
 
     source = _run_source_command(settings, action)
     click.echo(f"removed source {source.id}: {source.url}")
@@ -183,10 +192,10 @@ def sources_remove(settings: Settings, key: str) -> None:
 @click.pass_obj
 def sources_pause(settings: Settings, key: str, reason: str) -> None:
     """Stop polling a source until it is resumed."""
-    from digests.ingest.sources import set_paused
+    from digests.desk.sources_admin import pause_source
 
     async def action(session: Any) -> Any:
-        return await set_paused(session=session, key=key, paused=True, reason=reason)
+        return await pause_source(session=session, key=key, reason=reason, now=_now())
 
     source = _run_source_command(settings, action)
     click.echo(f"paused source {source.id}: {source.url}")
@@ -196,11 +205,11 @@ def sources_pause(settings: Settings, key: str, reason: str) -> None:
 @click.argument("key", metavar="ID|URL")
 @click.pass_obj
 def sources_resume(settings: Settings, key: str) -> None:
-    """Poll a paused source again, starting now."""
-    from digests.ingest.sources import set_paused
+    """Poll a paused source again at the next run, its failures forgotten."""
+    from digests.desk.sources_admin import resume_source
 
     async def action(session: Any) -> Any:
-        return await set_paused(session=session, key=key, paused=False, reason="")
+        return await resume_source(session=session, key=key, now=_now())
 
     source = _run_source_command(settings, action)
     click.echo(f"resumed source {source.id}: {source.url}")

@@ -6,7 +6,8 @@ from telegram import Update
 
 from bot.context import NewsContext
 from bot.handlers.desk_access import desk_role
-from digests.desk.roles import Role, RoleError, add_editor, audit, list_editors, remove_editor
+from digests.desk.roles import Role, add_editor, list_editors, remove_editor
+from digests.errors import RoleError
 from digests.ids import parse_id
 from digests.models import utcnow
 
@@ -26,32 +27,20 @@ async def admins_command(update: Update, context: NewsContext) -> None:
     language = context.language_for(user.language_code)
     owners = context.settings.admin_ids
     if args and (not changing or len(args) != 2 or parse_id(args[1].removeprefix("-")) is None):
-        await message.reply_text(
-            context.render("desk/admins_changed.html", language=language, code="usage", user_id="")
-        )
-        return
+        raise RoleError("admins_usage")
     if changing:
         target, now = int(args[1]), utcnow()
         async with context.session() as session:
-            try:
-                if args[0].lower() == "add":
-                    await add_editor(
-                        session=session, user_id=target, added_by=user.id, owners=owners, now=now
-                    )
-                    code = "added"
-                else:
-                    await remove_editor(session=session, user_id=target, owners=owners)
-                    code = "removed"
-            except RoleError as exc:
-                code = exc.code
-            await audit(
-                session=session,
-                actor_id=user.id,
-                action=f"admins_{args[0].lower()}",
-                now=now,
-                target=str(target),
-                detail={"outcome": code},
-            )
+            if args[0].lower() == "add":
+                await add_editor(
+                    session=session, user_id=target, added_by=user.id, owners=owners, now=now
+                )
+                code = "added"
+            else:
+                await remove_editor(
+                    session=session, user_id=target, removed_by=user.id, owners=owners, now=now
+                )
+                code = "removed"
         await message.reply_text(
             context.render("desk/admins_changed.html", language=language, code=code, user_id=target)
         )

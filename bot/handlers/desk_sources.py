@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.context import NewsContext
-from bot.desk_keyboards import SOURCE, confirm_removal_keyboard, sources_keyboard
-from bot.desk_status import edit_status_message
-from bot.handlers.desk_access import desk_role
+from bot.desk_keyboards import (
+    SOURCE_LIST,
+    SOURCE_PAUSE,
+    SOURCE_REMOVE,
+    SOURCE_REMOVE_YES,
+    SOURCE_RESUME,
+    confirm_removal_keyboard,
+    sources_keyboard,
+)
+from bot.handlers.desk_access import Press, desk_press, desk_role
 from bot.keyboards import parse_labels
-from digests.desk.roles import audit
 from digests.desk.sources_admin import (
-    SourceError,
     add_source,
-    get_source,
+    find_source,
+    pause_source,
     remove_source,
-    set_paused,
+    resume_source,
     sources_health,
 )
-from digests.ids import parse_id
+from digests.errors import SourceError
 from digests.models import utcnow
-from digests.readers.subscriptions import active_topics
 
 # One message and one keyboard: Telegram caps both, so the list shows the first ones.
 MAX_LISTED = 20
 
 
-async def _listing(context: NewsContext, language: str):
+async def _listing(context: NewsContext, language: str) -> tuple[str, InlineKeyboardMarkup]:
     now = utcnow()
     async with context.session() as session:
         health = await sources_health(session=session, now=now)
@@ -49,7 +54,7 @@ async def sources_command(update: Update, context: NewsContext) -> None:
     if message is None or user is None:
         return
     args = context.args or []
-    action = "sources_add" if args[:1] == ["add"] else "sources"
+    action = "source_add" if args[:1] == ["add"] else "sources"
     if not await desk_role(update, context, action):
         return
     language = context.language_for(user.language_code)
@@ -57,96 +62,95 @@ async def sources_command(update: Update, context: NewsContext) -> None:
         text, markup = await _listing(context, language)
         await message.reply_text(text, reply_markup=markup)
         return
-    values: dict[str, object] = {"source_id": "", "value": "", "topics": [], "known": []}
-    if action != "sources_add" or len(args) < 2:
-        values["code"] = "usage"
-    else:
-        now = utcnow()
-        async with context.session() as session:
-            try:
-                source = await add_source(session=session, url=args[1], topics=args[2:], now=now)
-                values |= {
-                    "code": "added",
-                    "source_id": source.id,
-                    "value": source.url,
-                    "topics": source.default_topics,
-                }
-                await audit(
-                    session=session,
-                    actor_id=user.id,
-                    action=action,
-                    now=now,
-                    target=f"source:{source.id}",
-                    detail={"url": source.url},
-                )
-            except SourceError as exc:
-                values |= {"code": exc.code, "value": exc.value}
-            values["known"] = [topic.slug for topic in await active_topics(session=session)]
-    await message.reply_text(
-        context.render("desk/source_changed.html", language=language, **values)
+    if action != "source_add" or len(args) < 2:
+        raise SourceError("sources_usage")
+    async with context.session() as session:
+        source = await add_source(
+            session=session, url=args[1], now=utcnow(), topics=args[2:], actor_id=user.id
+        )
+    text = context.render(
+        "desk/source_changed.html",
+        language=language,
+        code="added",
+        source_id=source.id,
+        value=source.url,
+        topics=source.default_topics,
     )
+    await message.reply_text(text)
 
 
-async def source_button(update: Update, context: NewsContext) -> None:
-    """Pause, resume, remove (asked once more) and back to the list."""
-    query, user = update.callback_query, update.effective_user
-    if query is None or query.data is None or user is None:
-        return
-    action, _, number = query.data.removeprefix(SOURCE).partition(":")
-    if not await desk_role(update, context, f"source_{action}"):
-        return
-    language = context.language_for(user.language_code)
-    source_id = parse_id(number) or 0
-    now = utcnow()
-    code, value = "", ""
-    try:
-        async with context.session() as session:
-            if action in ("pause", "resume"):
-                await set_paused(
-                    session=session,
-                    source_id=source_id,
-                    paused=action == "pause",
-                    now=now,
-                    reason=f"paused by {user.id}",
-                )
-                code = "paused" if action == "pause" else "resumed"
-            elif action == "rm":
-                source = await get_source(session=session, source_id=source_id)
-                code, value = "confirm_remove", source.url
-            elif action == "rmok":
-                await remove_source(session=session, source_id=source_id)
-                code = "removed"
-            if code and code != "confirm_remove":
-                await audit(
-                    session=session,
-                    actor_id=user.id,
-                    action=f"source_{action}",
-                    now=now,
-                    target=f"source:{source_id}",
-                )
-    except SourceError as exc:
-        code, value = exc.code, exc.value
-    text = (
-        context.render(
-            "desk/source_changed.html",
-            language=language,
-            code=code,
-            source_id=source_id,
-            value=value,
-            topics=[],
-            known=[],
-        )
-        if code
-        else ""
+async def _changed(context: NewsContext, press: Press, code: str, source_id: int) -> None:
+    """Say what changed in the button's answer, and redraw the list under it."""
+    text = context.render(
+        "desk/source_changed.html", language=press.language, code=code, source_id=source_id
     )
-    if code == "confirm_remove":
-        await query.answer()
-        labels = parse_labels(context.render("desk/source_buttons.txt", language=language))
-        markup = confirm_removal_keyboard(source_id, labels)
-    else:
-        await query.answer(text or None)
-        text, markup = await _listing(context, language)
-    if query.message is not None:
-        await edit_status_message(
-            context, query.message.chat.id, query.message.message_id, text, markup
+    await press.query.answer(text)
+    await press.redraw(context, *await _listing(context, press.language))
+
+
+async def source_pause_button(update: Update, context: NewsContext) -> None:
+    """⏸ Pause: the source is not fetched until it is resumed."""
+    press = await desk_press(update, context, SOURCE_PAUSE, "source_pause")
+    if press is None:
+        return
+    async with context.session() as session:
+        source = await pause_source(
+            session=session,
+            key=press.number,
+            reason=f"paused by {press.user_id}",
+            now=utcnow(),
+            actor_id=press.user_id,
         )
+    await _changed(context, press, "paused", source.id)
+
+
+async def source_resume_button(update: Update, context: NewsContext) -> None:
+    """▶️ Resume: fetched at the next polling run, its failures forgotten."""
+    press = await desk_press(update, context, SOURCE_RESUME, "source_resume")
+    if press is None:
+        return
+    async with context.session() as session:
+        source = await resume_source(
+            session=session, key=press.number, now=utcnow(), actor_id=press.user_id
+        )
+    await _changed(context, press, "resumed", source.id)
+
+
+async def source_remove_button(update: Update, context: NewsContext) -> None:
+    """🗑 Remove: asks once more, naming the source."""
+    press = await desk_press(update, context, SOURCE_REMOVE, "source_remove")
+    if press is None:
+        return
+    async with context.session() as session:
+        source = await find_source(session=session, key=press.number)
+    await press.query.answer()
+    text = context.render(
+        "desk/source_changed.html",
+        language=press.language,
+        code="confirm_remove",
+        source_id=source.id,
+        value=source.url,
+    )
+    labels = parse_labels(context.render("desk/source_buttons.txt", language=press.language))
+    await press.redraw(context, text, confirm_removal_keyboard(source.id, labels))
+
+
+async def source_remove_yes_button(update: Update, context: NewsContext) -> None:
+    """Yes, remove it: the source goes, its articles stay in the archive."""
+    press = await desk_press(update, context, SOURCE_REMOVE_YES, "source_remove")
+    if press is None:
+        return
+    async with context.session() as session:
+        source = await remove_source(
+            session=session, key=press.number, now=utcnow(), actor_id=press.user_id
+        )
+    await _changed(context, press, "removed", source.id)
+
+
+async def source_list_button(update: Update, context: NewsContext) -> None:
+    """Keep it: back to the list."""
+    press = await desk_press(update, context, SOURCE_LIST, "sources")
+    if press is None:
+        return
+    await press.query.answer()
+    await press.redraw(context, *await _listing(context, press.language))

@@ -21,7 +21,6 @@ from digests.ids import parse_id
 from digests.models import utcnow
 from digests.readers import chat_settings
 from digests.readers.preferences import (
-    PreferenceError,
     parse_digest_times,
     parse_quiet_hours,
     resolve_timezone,
@@ -154,29 +153,19 @@ async def setting_text(update: Update, context: NewsContext) -> None:
         return
     field = question.field
     location = message.location
+    # A PreferenceError leaves the question open: the reader may simply try again.
     async with context.session() as session:
         chat = await context.current_chat(session, update)
         language, now = chat.language, utcnow()
-        try:
-            if field == "times":
-                chat_settings.set_digest_times(
-                    chat, parse_digest_times(message.text or ""), now=now
-                )
-            elif field == "tz" and location is not None:
-                zone = timezone_at(location.latitude, location.longitude)
-                chat_settings.set_timezone(chat, zone, now=now)
-            elif field == "tz":
-                chat_settings.set_timezone(
-                    chat, resolve_timezone(message.text or "", now=now), now=now
-                )
-            elif field == "quiet":
-                chat_settings.set_quiet_hours(chat, parse_quiet_hours(message.text or ""))
-        except PreferenceError as error:
-            text = context.render(
-                f"settings/invalid_{error.code}.html", language=language, value=error.value
-            )
-            await message.reply_text(text)
-            return
+        if field == "times":
+            chat_settings.set_digest_times(chat, parse_digest_times(message.text or ""), now=now)
+        elif field == "tz" and location is not None:
+            zone = timezone_at(location.latitude, location.longitude)
+            chat_settings.set_timezone(chat, zone, now=now)
+        elif field == "tz":
+            chat_settings.set_timezone(chat, resolve_timezone(message.text or "", now=now), now=now)
+        elif field == "quiet":
+            chat_settings.set_quiet_hours(chat, parse_quiet_hours(message.text or ""))
     context.chat_data.pop(AWAITING, None)
     notice = context.render("settings/saved.html", language=language)
     await message.reply_text(notice, reply_markup=ReplyKeyboardRemove())

@@ -1,18 +1,27 @@
-"""After Confirm: cancelling, editing and retracting an alert, and the status the desk sees."""
+"""After Confirm: cancelling, editing and retracting an alert, and following it to the end.
+
+The desk's actions check the alert's state, act through the outbox, record who did it in the
+audit log, and return the alert's new state for the status message.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from digests.delivery.outbox import OutgoingMessage, enqueue
-from digests.desk.alerts import alert_ref, render_alert
-from digests.desk.progress import Tally, tally_rows
+from digests.desk.alert_state import (
+    DELETE_WINDOW,
+    AlertState,
+    alert_ref,
+    alert_state,
+    sent_copies,
+    without_row,
+)
+from digests.desk.alerts import audit_alert, find_alert, render_alert
+from digests.errors import AlertStateError
 from digests.models import (
     Alert,
     AlertStatus,
@@ -23,78 +32,6 @@ from digests.models import (
     Priority,
 )
 from digests.text.render import Renderer
-
-# Telegram lets a bot delete its own messages for 48 hours only.
-DELETE_WINDOW = timedelta(hours=48)
-
-
-class AlertStateError(ValueError):
-    """The alert is not in a state for this; `code` names the template saying why."""
-
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
-
-
-@dataclass(frozen=True)
-class AlertState:
-    """An alert and its outbox rows: sending, edits and deletions."""
-
-    alert: Alert
-    sends: Tally
-    edits: Tally
-    deletes: Tally
-    too_old: int
-
-    @property
-    def busy(self) -> bool:
-        """Whether the sender still has rows of this alert to finish."""
-        return bool(self.sends.open or self.edits.open or self.deletes.open)
-
-
-async def _tally(session: AsyncSession, ref: str, kind: DeliveryKind) -> Tally:
-    rows = await session.execute(
-        select(Delivery.status, Delivery.error, func.count())
-        .where(Delivery.kind == kind, Delivery.ref == ref)
-        .group_by(Delivery.status, Delivery.error)
-    )
-    return tally_rows((str(status), error, count) for status, error, count in rows.all())
-
-
-def _sent_copies(ref: str, *columns: Any) -> Select[Any]:
-    return select(*(columns or (Delivery,))).where(
-        Delivery.kind == DeliveryKind.ALERT,
-        Delivery.ref == ref,
-        Delivery.status == DeliveryStatus.SENT,
-        Delivery.message_id.is_not(None),
-    )
-
-
-def _without(kind: DeliveryKind, ref: str, part: int | None = None) -> ColumnElement[bool]:
-    other = aliased(Delivery)
-    condition = (other.kind == kind) & (other.ref == ref) & (other.chat_id == Delivery.chat_id)
-    if part is not None:
-        condition = condition & (other.part == part)
-    return ~select(other.id).where(condition).exists()
-
-
-async def alert_state(*, session: AsyncSession, alert: Alert, now: datetime) -> AlertState:
-    """Counts for the live status message."""
-    ref = alert_ref(alert.id)
-    too_old = 0
-    if alert.status is AlertStatus.RETRACTED:
-        too_old = await session.scalar(
-            _sent_copies(ref, func.count())
-            .where(Delivery.sent_at < now - DELETE_WINDOW)
-            .where(_without(DeliveryKind.ALERT_DELETE, ref))
-        )
-    return AlertState(
-        alert=alert,
-        sends=await _tally(session, ref, DeliveryKind.ALERT),
-        edits=await _tally(session, ref, DeliveryKind.ALERT_EDIT),
-        deletes=await _tally(session, ref, DeliveryKind.ALERT_DELETE),
-        too_old=too_old or 0,
-    )
 
 
 async def _cancel_pending(
@@ -112,25 +49,28 @@ async def _cancel_pending(
     return result.rowcount or 0
 
 
-async def cancel_alert(*, session: AsyncSession, alert_id: int, now: datetime) -> int:
-    """Stop what is still pending of an alert being sent; returns how many were stopped."""
-    alert = await session.get(Alert, alert_id)
-    if alert is None or alert.status is not AlertStatus.SENDING:
-        raise AlertStateError("not_sending")
+async def _changeable(session: AsyncSession, alert_id: int) -> Alert:
+    """An alert that was confirmed and is not retracted (only those can change)."""
+    alert = await find_alert(session=session, alert_id=alert_id)
+    if alert.confirmed_at is None:
+        raise AlertStateError("alert_not_sent", alert_id)
+    if alert.status is AlertStatus.RETRACTED:
+        raise AlertStateError("alert_retracted", alert_id)
+    return alert
+
+
+async def cancel_alert(
+    *, session: AsyncSession, actor_id: int, alert_id: int, now: datetime
+) -> AlertState:
+    """Stop what is still pending of an alert being sent, audited with how many stopped."""
+    alert = await find_alert(session=session, alert_id=alert_id)
+    if alert.status is not AlertStatus.SENDING:
+        raise AlertStateError("alert_not_sending", alert_id)
     stopped = await _cancel_pending(session, alert_ref(alert_id), DeliveryKind.ALERT, now)
     alert.status = AlertStatus.CANCELLED
     await session.flush()
-    return stopped
-
-
-async def discard_draft(*, session: AsyncSession, alert_id: int, now: datetime) -> Alert:
-    """Cancel a draft before anything was queued."""
-    alert = await session.get(Alert, alert_id)
-    if alert is None or alert.status is not AlertStatus.DRAFT:
-        raise AlertStateError("not_draft")
-    alert.status, alert.finished_at = AlertStatus.CANCELLED, now
-    await session.flush()
-    return alert
+    await audit_alert(session, actor_id, "alert_cancel", alert_id, now, {"stopped": stopped})
+    return await alert_state(session=session, alert=alert, now=now)
 
 
 async def _last_edit_part(session: AsyncSession, ref: str) -> int:
@@ -154,9 +94,9 @@ async def _queue_edits(
 ) -> int:
     ref = alert_ref(alert.id)
     query = (
-        _sent_copies(ref, Delivery, Chat.language)
+        sent_copies(ref, Delivery, Chat.language)
         .join(Chat, Chat.id == Delivery.chat_id)
-        .where(_without(DeliveryKind.ALERT_EDIT, ref, part))
+        .where(without_row(DeliveryKind.ALERT_EDIT, ref, part))
     )
     if since is not None:
         query = query.where(Delivery.sent_at >= since)
@@ -203,18 +143,16 @@ async def _texts(session: AsyncSession, alert: Alert, renderer: Renderer) -> dic
 async def edit_alert(
     *,
     session: AsyncSession,
+    actor_id: int,
     alert_id: int,
     body: str,
     link: str | None,
     renderer: Renderer,
     now: datetime,
-) -> int:
-    """Change an alert's text: queued copies change before sending, sent ones are edited."""
-    alert = await session.get(Alert, alert_id)
-    if alert is None or alert.confirmed_at is None:
-        raise AlertStateError("not_sent")
-    if alert.status is AlertStatus.RETRACTED:
-        raise AlertStateError("retracted")
+) -> AlertState:
+    """Change an alert's text (None keeps its link) in every copy, queued or sent; audited."""
+    alert = await _changeable(session, alert_id)
+    before, link = alert.text, link or alert.link
     render_alert(renderer, body=body, link=link, language=renderer.default_language)
     ref = alert_ref(alert_id)
     # An older edit not yet applied would only be overwritten: drop it.
@@ -234,15 +172,18 @@ async def edit_alert(
         row.payload = {**row.payload, "text": texts.get(language, texts[""])}
     await session.flush()
     part = await _last_edit_part(session, ref) + 1
-    return await _queue_edits(session, alert, texts, part=part, since=None, now=now)
+    copies = await _queue_edits(session, alert, texts, part=part, since=None, now=now)
+    detail = {"before": before, "after": body, "copies": copies}
+    await audit_alert(session, actor_id, "alert_edit", alert_id, now, detail)
+    return await alert_state(session=session, alert=alert, now=now)
 
 
 async def _queue_deletes(session: AsyncSession, alert: Alert, now: datetime) -> int:
     ref = alert_ref(alert.id)
     copies = await session.scalars(
-        _sent_copies(ref)
+        sent_copies(ref)
         .where(Delivery.sent_at >= now - DELETE_WINDOW)
-        .where(_without(DeliveryKind.ALERT_DELETE, ref))
+        .where(without_row(DeliveryKind.ALERT_DELETE, ref))
     )
     messages = [
         OutgoingMessage(
@@ -259,19 +200,21 @@ async def _queue_deletes(session: AsyncSession, alert: Alert, now: datetime) -> 
     return len(messages)
 
 
-async def retract_alert(*, session: AsyncSession, alert_id: int, now: datetime) -> int:
-    """Stop what is pending and delete every copy Telegram still lets a bot delete."""
-    alert = await session.get(Alert, alert_id)
-    if alert is None or alert.confirmed_at is None:
-        raise AlertStateError("not_sent")
-    if alert.status is AlertStatus.RETRACTED:
-        raise AlertStateError("retracted")
+async def retract_alert(
+    *, session: AsyncSession, actor_id: int, alert_id: int, now: datetime
+) -> AlertState:
+    """Stop what is pending and delete every copy Telegram still lets a bot delete, audited."""
+    alert = await _changeable(session, alert_id)
     ref = alert_ref(alert_id)
     await _cancel_pending(session, ref, DeliveryKind.ALERT, now)
     await _cancel_pending(session, ref, DeliveryKind.ALERT_EDIT, now)
     alert.status, alert.finished_at = AlertStatus.RETRACTED, None
     await session.flush()
-    return await _queue_deletes(session, alert, now)
+    copies = await _queue_deletes(session, alert, now)
+    await audit_alert(
+        session, actor_id, "alert_retract", alert_id, now, {"before": alert.text, "copies": copies}
+    )
+    return await alert_state(session=session, alert=alert, now=now)
 
 
 async def alerts_in_flight(*, session: AsyncSession) -> list[Alert]:

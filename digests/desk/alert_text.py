@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from digests.errors import AlertTextError
 from digests.text.telegram_html import safe_url
 
 # Tags Telegram's HTML parse mode accepts, with the attributes each may keep.
@@ -31,15 +32,6 @@ _ALLOWED = {
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _LINK_OPTION = re.compile(r"(?:^|\s)link=(\S+)", re.IGNORECASE)
 _CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#.-]{1,32}$")
-
-
-class AlertTextError(ValueError):
-    """Alert text an editor gave that cannot be sent; `code` names the template saying why."""
-
-    def __init__(self, code: str, value: str = ""):
-        super().__init__(f"{code}: {value!r}")
-        self.code = code
-        self.value = value
 
 
 @dataclass(frozen=True)
@@ -109,7 +101,7 @@ def _take_link_option(arguments: str) -> tuple[str, str | None]:
         return arguments.strip(), None
     link = _web_url(match.group(1))
     if link is None:
-        raise AlertTextError("bad_link", match.group(1))
+        raise AlertTextError("alert_bad_link", match.group(1))
     rest = (arguments[: match.start()] + arguments[match.end() :]).strip()
     return rest, link
 
@@ -128,14 +120,14 @@ def parse_alert(
     words, link = _take_link_option(arguments)
     if replied_html is not None:
         if words:
-            raise AlertTextError("text_and_reply", words)
+            raise AlertTextError("alert_text_and_reply", words)
         body = sanitise_html(replied_html).strip()
         found = [url for url in replied_links if _web_url(url)]
     else:
         body = html.escape(words, quote=False)
         found = _URL.findall(words)
     if not body and require_body:
-        raise AlertTextError("empty")
+        raise AlertTextError("alert_usage")
     if link is None and found:
         link = _web_url(found[0].rstrip(".,;:!?)"))
     return AlertDraft(body=body, link=link)

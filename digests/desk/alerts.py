@@ -1,4 +1,8 @@
-"""Breaking alerts: drafts, audiences with their counts, and queuing at top priority."""
+"""Breaking alerts before they go: drafts, audiences with their counts, Confirm and Cancel.
+
+Each action a desk button or command takes checks the alert's state, acts, records who did
+it in the audit log, and returns what the desk shows next.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.delivery.outbox import OutgoingMessage, enqueue
-from digests.desk.alert_text import AlertTextError
+from digests.desk.alert_state import AlertState, alert_ref, alert_state
+from digests.desk.roles import audit
+from digests.errors import AlertStateError, AlertTextError
 from digests.models import (
     Alert,
     AlertStatus,
@@ -61,17 +67,12 @@ class AudienceCounts:
         return self.all
 
 
-def alert_ref(alert_id: int) -> str:
-    """The outbox ref of every message about an alert."""
-    return f"alert:{alert_id}"
-
-
 def render_alert(renderer: Renderer, *, body: str, link: str | None, language: str) -> str:
     """The alert exactly as readers get it; raises AlertTextError when it is too long."""
     text = renderer.render(ALERT_TEMPLATE, language=language, body=Markup(body), link=link)
     length = visible_length(text)
     if length > MESSAGE_LIMIT:
-        raise AlertTextError("too_long", str(length))
+        raise AlertTextError("alert_too_long", length)
     return text
 
 
@@ -111,33 +112,100 @@ async def audience_counts(*, session: AsyncSession) -> AudienceCounts:
     )
 
 
-async def create_draft(
-    *, session: AsyncSession, author_id: int, body: str, link: str | None, now: datetime
-) -> Alert:
-    """A new draft alert for everyone with alerts on."""
-    alert = Alert(author_id=author_id, text=body, link=link, audience="all", created_at=now)
-    session.add(alert)
-    await session.flush()
+@dataclass(frozen=True)
+class DraftCard:
+    """A draft with what its card shows: whom it would reach, and how many of them quietly."""
+
+    alert: Alert
+    counts: AudienceCounts
+    quiet: int
+    topic_name: str
+
+    @property
+    def count(self) -> int:
+        """How many chats the chosen audience is."""
+        return self.counts.count_for(self.alert.audience, self.alert.topic_id)
+
+
+async def draft_card(*, session: AsyncSession, alert: Alert, now: datetime) -> DraftCard:
+    """The card of a draft as it stands now."""
+    counts = await audience_counts(session=session)
+    names = {topic.id: topic.name for topic in counts.topics}
+    quiet = await quiet_recipients(
+        session=session, audience=alert.audience, topic_id=alert.topic_id, now=now
+    )
+    return DraftCard(alert, counts, quiet, names.get(alert.topic_id or 0, ""))
+
+
+async def find_alert(*, session: AsyncSession, alert_id: int) -> Alert:
+    """The alert with this number; AlertStateError when there is none."""
+    alert = await session.get(Alert, alert_id)
+    if alert is None:
+        raise AlertStateError("no_alert", alert_id)
     return alert
 
 
-async def get_alert(*, session: AsyncSession, alert_id: int) -> Alert | None:
-    """The alert with this number."""
-    return await session.get(Alert, alert_id)
+async def audit_alert(
+    session: AsyncSession,
+    actor_id: int,
+    action: str,
+    alert_id: int,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record who did what to an alert in the desk's audit log."""
+    target = alert_ref(alert_id)
+    await audit(
+        session=session, actor_id=actor_id, action=action, now=now, target=target, detail=detail
+    )
+
+
+async def create_draft(
+    *, session: AsyncSession, author_id: int, body: str, link: str | None, now: datetime
+) -> DraftCard:
+    """A new draft alert for everyone with alerts on, audited; returns its card."""
+    alert = Alert(author_id=author_id, text=body, link=link, audience="all", created_at=now)
+    session.add(alert)
+    await session.flush()
+    await audit_alert(session, author_id, "alert_draft", alert.id, now)
+    return await draft_card(session=session, alert=alert, now=now)
 
 
 async def choose_audience(
-    *, session: AsyncSession, alert_id: int, audience: str, topic_id: int | None
-) -> Alert | None:
-    """Set a draft's audience; None when the alert is no longer a draft or the choice is bad."""
-    alert = await session.get(Alert, alert_id)
-    if alert is None or alert.status is not AlertStatus.DRAFT or audience not in AUDIENCES:
-        return None
-    if audience == "topic" and (topic_id is None or await session.get(Topic, topic_id) is None):
-        return None
+    *,
+    session: AsyncSession,
+    actor_id: int,
+    alert_id: int,
+    audience: str,
+    topic_id: int | None,
+    now: datetime,
+) -> DraftCard:
+    """Set a draft's audience (a topic's subscribers need the topic), audited; its new card."""
+    alert = await find_alert(session=session, alert_id=alert_id)
+    if alert.status is not AlertStatus.DRAFT:
+        raise AlertStateError("alert_not_draft", alert_id)
+    if audience not in AUDIENCES or (
+        audience == "topic" and (topic_id is None or await session.get(Topic, topic_id) is None)
+    ):
+        raise AlertStateError("alert_bad_audience", alert_id)
     alert.audience = audience
     alert.topic_id = topic_id if audience == "topic" else None
     await session.flush()
+    detail = {"audience": audience, "topic_id": alert.topic_id}
+    await audit_alert(session, actor_id, "alert_audience", alert_id, now, detail)
+    return await draft_card(session=session, alert=alert, now=now)
+
+
+async def discard_draft(
+    *, session: AsyncSession, actor_id: int, alert_id: int, now: datetime
+) -> Alert:
+    """Cancel a draft before anything was queued, audited."""
+    alert = await find_alert(session=session, alert_id=alert_id)
+    if alert.status is not AlertStatus.DRAFT:
+        raise AlertStateError("alert_not_draft", alert_id)
+    alert.status, alert.finished_at = AlertStatus.CANCELLED, now
+    await session.flush()
+    await audit_alert(session, actor_id, "alert_discard", alert_id, now)
     return alert
 
 
@@ -155,9 +223,9 @@ def alert_payload(text: str, link: str | None, chat: Chat, now: datetime) -> dic
 
 
 async def confirm_alert(
-    *, session: AsyncSession, alert_id: int, renderer: Renderer, now: datetime
-) -> Alert | None:
-    """Queue a draft to its audience at alert priority; None when it was not a draft any more."""
+    *, session: AsyncSession, actor_id: int, alert_id: int, renderer: Renderer, now: datetime
+) -> AlertState:
+    """Queue a draft to its audience at alert priority, audited; the sending as it starts."""
     # A conditional UPDATE, so two taps on Confirm (or two instances) queue it once.
     claimed = await session.execute(
         update(Alert)
@@ -165,7 +233,8 @@ async def confirm_alert(
         .values(status=AlertStatus.SENDING, confirmed_at=now)
     )
     if claimed.rowcount != 1:
-        return None
+        await find_alert(session=session, alert_id=alert_id)
+        raise AlertStateError("alert_not_draft", alert_id)
     alert = await session.get(Alert, alert_id)
     assert alert is not None
     await session.refresh(alert)
@@ -201,7 +270,8 @@ async def confirm_alert(
     if total == 0:
         alert.status, alert.finished_at = AlertStatus.SENT, None
     await session.flush()
-    return alert
+    await audit_alert(session, actor_id, "alert_confirm", alert_id, now)
+    return await alert_state(session=session, alert=alert, now=now)
 
 
 async def set_status_message(

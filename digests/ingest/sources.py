@@ -1,7 +1,8 @@
-"""Source health and scheduling: next fetch times, backoff, pausing, and the admin notice.
+"""Source scheduling: next fetch times, backoff, pausing after failures, and the owners' notice.
 
 The due-time maths is pure (`next_fetch_after_success`, `backoff_delay`); the rest are query
-functions that take `*, session` and never commit.
+functions that take `*, session` and never commit. Adding, pausing, resuming and removing a
+source by hand is administration: `digests.desk.sources_admin`, for the desk and the CLI alike.
 """
 
 from __future__ import annotations
@@ -15,10 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.models import Chat, ChatType, DeliveryKind, Priority, Source, SourceKind, SourceStatus
 from digests.text.render import Renderer
-
-
-class SourceError(Exception):
-    """A source command cannot be carried out; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -104,63 +101,6 @@ async def due_sources(*, session: AsyncSession, now: datetime, limit: int = 100)
         .limit(limit)
     )
     return list(await session.scalars(statement))
-
-
-async def find_source(*, session: AsyncSession, key: str) -> Source | None:
-    """A source by id or URL."""
-    if key.isdigit():
-        return await session.get(Source, int(key))
-    return await session.scalar(select(Source).where(Source.url == key))
-
-
-async def add_source(
-    *,
-    session: AsyncSession,
-    url: str,
-    title: str | None = None,
-    topics: list[str] | None = None,
-    priority: int = 0,
-) -> Source:
-    """Add a feed URL or local file as a source; an existing one is an error."""
-    if await find_source(session=session, key=url) is not None:
-        raise SourceError(f"{url} is already a source")
-    kind = SourceKind.FEED if url.startswith(("http://", "https://")) else SourceKind.FILE
-    source = Source(url=url, kind=kind, title=title, default_topics=topics or [], priority=priority)
-    session.add(source)
-    await session.flush()
-    return source
-
-
-async def list_sources(*, session: AsyncSession) -> list[Source]:
-    """Every source, in order of id."""
-    return list(await session.scalars(select(Source).order_by(Source.id)))
-
-
-async def set_paused(*, session: AsyncSession, key: str, paused: bool, reason: str) -> Source:
-    """Pause a source (with a reason) or resume it (clearing its failures)."""
-    source = await find_source(session=session, key=key)
-    if source is None:
-        raise SourceError(f"no source {key}")
-    if paused:
-        source.status = SourceStatus.PAUSED
-        source.paused_reason = reason
-    else:
-        source.status = SourceStatus.ACTIVE
-        source.paused_reason = None
-        source.error_count = 0
-        source.next_fetch_at = None
-    await session.flush()
-    return source
-
-
-async def remove_source(*, session: AsyncSession, key: str) -> Source:
-    """Delete a source; its articles stay in the archive."""
-    source = await find_source(session=session, key=key)
-    if source is None:
-        raise SourceError(f"no source {key}")
-    await session.delete(source)
-    await session.flush()
-    return source
 
 
 async def notify_paused(

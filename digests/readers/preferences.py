@@ -9,27 +9,19 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import tzfpy
 
-from digests.readers.schedule import ScheduleError, parse_local_time
+from digests.errors import PreferenceError
+from digests.readers.schedule import parse_local_time
 
 MAX_DIGEST_TIMES = 4
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class PreferenceError(ValueError):
-    """Input a reader typed that cannot be used; `code` names the template explaining why."""
-
-    def __init__(self, code: str, value: str):
-        super().__init__(f"{code}: {value!r}")
-        self.code = code
-        self.value = value
-
-
 def parse_digest_times(text: str) -> list[str]:
     """'8:00, 19:30' → ['08:00', '19:30']: one to four times of day, sorted, no repeats."""
     pieces = [piece for piece in _SEPARATORS.split(text.strip()) if piece]
     if not pieces or len(pieces) > MAX_DIGEST_TIMES:
-        raise PreferenceError("times_count", text)
+        raise PreferenceError("bad_times_count", text)
     times = set()
     for piece in pieces:
         normalised = piece.replace(".", ":")
@@ -37,8 +29,8 @@ def parse_digest_times(text: str) -> list[str]:
             normalised = "0" + normalised
         try:
             parse_local_time(normalised)
-        except ScheduleError:
-            raise PreferenceError("time", piece) from None
+        except PreferenceError:
+            raise PreferenceError("bad_time", piece) from None
         times.add(normalised)
     return sorted(times)
 
@@ -49,10 +41,10 @@ def parse_quiet_hours(text: str) -> tuple[str, str] | None:
         return None
     pieces = [piece for piece in re.split(r"\s*(?:-|–|—|to)\s*", text.strip()) if piece]
     if len(pieces) != 2:
-        raise PreferenceError("quiet_hours", text)
+        raise PreferenceError("bad_quiet_hours", text)
     start, end = (parse_digest_times(piece)[0] for piece in pieces)
     if start == end:
-        raise PreferenceError("quiet_hours", text)
+        raise PreferenceError("bad_quiet_hours", text)
     return start, end
 
 
@@ -83,7 +75,7 @@ def _zones_by_name() -> dict[str, str]:
 
 def _zone_for_offset(sign: str, hours: int, minutes: int, now: datetime) -> str:
     if hours > 14 or minutes >= 60:
-        raise PreferenceError("timezone", f"{sign}{hours}:{minutes:02d}")
+        raise PreferenceError("unknown_timezone", f"{sign}{hours}:{minutes:02d}")
     total = timedelta(hours=hours, minutes=minutes) * (-1 if sign in "-−" else 1)
     if minutes == 0:
         # Etc/GMT zones have inverted signs: Etc/GMT-2 is UTC+2.
@@ -93,14 +85,14 @@ def _zone_for_offset(sign: str, hours: int, minutes: int, now: datetime) -> str:
             continue
         if now.astimezone(ZoneInfo(name)).utcoffset() == total:
             return name
-    raise PreferenceError("timezone", f"{sign}{hours}:{minutes:02d}")
+    raise PreferenceError("unknown_timezone", f"{sign}{hours}:{minutes:02d}")
 
 
 def resolve_timezone(text: str, *, now: datetime) -> str:
     """An IANA zone from 'Europe/Warsaw', a city ('new york', 'Kathmandu'), or 'UTC+5:45'."""
     cleaned = " ".join(text.strip().split())
     if not cleaned or len(cleaned) > 64:
-        raise PreferenceError("timezone", text)
+        raise PreferenceError("unknown_timezone", text)
     if cleaned.upper() in {"UTC", "GMT", "Z"}:
         return "UTC"
     offset = _OFFSET.match(cleaned.replace(" ", ""))
@@ -111,14 +103,14 @@ def resolve_timezone(text: str, *, now: datetime) -> str:
     key = cleaned.lower()
     zone = _zones_by_name().get(key.replace(" ", "_")) or _zones_by_city().get(key)
     if zone is None:
-        raise PreferenceError("timezone", text)
+        raise PreferenceError("unknown_timezone", text)
     return zone
 
 
 def timezone_at(latitude: float, longitude: float) -> str:
     """The IANA zone at a shared location (offline lookup)."""
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise PreferenceError("location", f"{latitude},{longitude}")
+        raise PreferenceError("bad_location", f"{latitude},{longitude}")
     zone = tzfpy.get_tz(longitude, latitude)
     return zone or "UTC"
 
@@ -134,4 +126,4 @@ def parse_weekday(text: str) -> int:
     for number, prefix in enumerate(WEEKDAYS):
         if cleaned.startswith(prefix):
             return number
-    raise PreferenceError("weekday", text)
+    raise PreferenceError("bad_weekday", text)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from digests.errors import PreferenceError
 from digests.models import Frequency
 
 LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -14,15 +15,11 @@ LOCAL_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _DAYS_AHEAD = 8
 
 
-class ScheduleError(ValueError):
-    """A schedule value (time of day, weekday) is malformed."""
-
-
 def parse_local_time(text: str) -> time:
-    """'08:00' → time(8, 0); anything else (e.g. '25:99') raises ScheduleError."""
+    """'08:00' → time(8, 0); anything else (e.g. '25:99') raises PreferenceError."""
     match = LOCAL_TIME.match(text.strip())
     if not match:
-        raise ScheduleError(f"not a time of day in HH:MM: {text!r}")
+        raise PreferenceError("bad_time", text)
     return time(int(match.group(1)), int(match.group(2)))
 
 
@@ -64,7 +61,8 @@ def next_digest_at(
     if frequency is Frequency.OFF or not times:
         return None
     if frequency is Frequency.WEEKLY and (weekly_day is None or not 0 <= weekly_day <= 6):
-        raise ScheduleError(f"weekly digests need a weekday 0-6, got {weekly_day!r}")
+        # Stored schedules come from buttons that offer 0-6 only: anything else is a bug.
+        raise ValueError(f"weekly digests need a weekday 0-6, got {weekly_day!r}")
     zone = ZoneInfo(timezone)
     slots = sorted(parse_local_time(text) for text in times)
     start = after.astimezone(zone).date() - timedelta(days=1)

@@ -222,7 +222,7 @@ async def test_confirm_and_cancel_are_audited(application, api, deliver):
     await deliver(api.callback_query("al:stop:1"))
     async with session_scope(services_of(application).sessionmaker) as session:
         actions = list(await session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
-    assert actions == ["alert_draft", "alert_ok", "alert_stop"]
+    assert actions == ["alert_draft", "alert_confirm", "alert_cancel"]
 
 
 async def test_an_unchanged_progress_message_is_harmless(application, api, deliver):
@@ -240,3 +240,26 @@ async def test_an_unchanged_progress_message_is_harmless(application, api, deliv
 async def test_the_progress_job_is_registered(application):
     [job] = application.job_queue.get_jobs_by_name("refresh_alert_status")
     assert job.job.trigger.interval.total_seconds() == 3
+
+
+async def test_a_forged_audience_changes_nothing_and_says_so(application, api, deliver):
+    await readers(application)
+    _, card = await draft(api, deliver)
+    shown = api.message(EDITOR, card["message_id"])
+    await deliver(api.callback_query("al:a:1:t999"))
+    answer = api.calls_to("answerCallbackQuery")[-1].params
+    assert answer["text"] == "That audience cannot be chosen for alert #1 any more."
+    assert answer["show_alert"] is True
+    assert api.message(EDITOR, card["message_id"]) == shown
+    alert = await the_alert(application)
+    assert (alert.audience, alert.topic_id) == ("all", None)
+    async with session_scope(services_of(application).sessionmaker) as session:
+        actions = list(await session.scalars(select(AuditEntry.action)))
+    assert actions == ["alert_draft"]  # a refusal is not an action
+
+
+async def test_refusals_are_worded_in_the_editors_language(application, api, deliver):
+    await deliver(api.user_message("/alert_retract 99", language_code="pl"))
+    assert api.sent_messages(chat_id=EDITOR)[-1]["plain_text"] == (
+        "Nie ma alertu nr 99. Zobacz /alerts."
+    )

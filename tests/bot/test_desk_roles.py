@@ -66,7 +66,7 @@ async def test_buttons_check_the_role_too(application, api, deliver):
     async with session_scope(services_of(application).sessionmaker) as session:
         assert (await session.scalar(select(Alert))).status == "draft"
     assert [(e.action, e.allowed) for e in await audit_rows(application)][-1] == (
-        "alert_ok",
+        "alert_confirm",
         False,
     )
 

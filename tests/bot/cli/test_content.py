@@ -42,7 +42,7 @@ def test_sources_add_list_pause_resume_remove(tmp_path):
     )
     assert added.stdout.strip() == "added source 1: https://feeds.example.com/rss"
     again = newsbot("sources", "add", "https://feeds.example.com/rss", cwd=tmp_path, **env)
-    assert again.returncode == 1 and "already a source" in again.stderr
+    assert again.returncode == 1 and "That feed is already source #1." in again.stderr
     newsbot("sources", "pause", "1", "--reason", "maintenance", cwd=tmp_path, **env)
     listed = newsbot("sources", "list", cwd=tmp_path, **env).stdout
     assert "paused" in listed and "[paused: maintenance]" in listed
@@ -51,7 +51,7 @@ def test_sources_add_list_pause_resume_remove(tmp_path):
     removed = newsbot("sources", "remove", "https://feeds.example.com/rss", cwd=tmp_path, **env)
     assert removed.stdout.strip() == "removed source 1: https://feeds.example.com/rss"
     missing = newsbot("sources", "remove", "7", cwd=tmp_path, **env)
-    assert missing.returncode == 1 and "no source 7" in missing.stderr
+    assert missing.returncode == 1 and "There is no source #7." in missing.stderr
 
 
 def test_the_poll_job_is_registered(settings):

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.fakeapi import parse_telegram_html
-from digests.desk.alert_text import AlertTextError, parse_alert, sanitise_html
+from digests.desk.alert_text import parse_alert, sanitise_html
 from digests.desk.progress import Tally, failure_reason, progress_of, tally_rows
+from digests.errors import AlertTextError
 
 
 def test_plain_words_are_escaped_and_the_first_web_address_is_the_link():
@@ -30,10 +31,10 @@ def test_link_option_wins_and_leaves_the_text():
 @pytest.mark.parametrize(
     ("arguments", "code"),
     [
-        ("", "empty"),
-        ("   ", "empty"),
-        ("x link=javascript:alert(1)", "bad_link"),
-        ("x link=https://", "bad_link"),
+        ("", "alert_usage"),
+        ("   ", "alert_usage"),
+        ("x link=javascript:alert(1)", "alert_bad_link"),
+        ("x link=https://", "alert_bad_link"),
     ],
 )
 def test_bad_input_names_its_problem(arguments, code):
@@ -62,7 +63,7 @@ def test_a_reply_keeps_allowed_formatting_only():
 def test_a_reply_and_words_together_are_refused():
     with pytest.raises(AlertTextError) as error:
         parse_alert("extra words", replied_html="<b>x</b>")
-    assert error.value.code == "text_and_reply"
+    assert error.value.code == "alert_text_and_reply"
 
 
 def test_unbalanced_tags_are_closed():

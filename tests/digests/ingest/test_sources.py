@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from digests.db import session_scope
 from digests.ingest.fetch import FetchLimits
 from digests.ingest.poll import PollSettings, poll_due_sources
-from digests.ingest.sources import Schedule, add_source, backoff_delay, next_fetch_after_success
+from digests.ingest.sources import Schedule, backoff_delay, next_fetch_after_success
 from digests.ingest.store import EnrichSettings, Pipeline
 from digests.models import Article, ChatType, Delivery, DeliveryKind, Source, SourceStatus
 from digests.readers.chats import ChatInfo, register_chat
 from tests.digests.ingest.server import FeedServer
+from tests.factories import add_source
 
 NOW = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
 SCHEDULE = Schedule(max_failures=3)
@@ -72,7 +73,7 @@ async def _poll(sessionmaker, renderer, now, admin_ids=(1001,)):
 
 async def test_poll_ingests_then_gets_304(sessionmaker, renderer, server):
     async with session_scope(sessionmaker) as session:
-        await add_source(session=session, url=server.base + "/rss")
+        await add_source(session, server.base + "/rss")
     first = await _poll(sessionmaker, renderer, NOW)
     assert (first.fetched, first.report.added) == (2, 2) or (first.fetched, first.report.added) == (
         1,
@@ -93,8 +94,8 @@ async def test_failing_source_backs_off_then_pauses_and_notifies_owners(
     sessionmaker, renderer, server
 ):
     async with session_scope(sessionmaker) as session:
-        await add_source(session=session, url=server.base + "/gone")
-        await add_source(session=session, url=server.base + "/broken")
+        await add_source(session, server.base + "/gone")
+        await add_source(session, server.base + "/broken")
         await register_chat(
             session=session,
             info=ChatInfo(telegram_id=1001, type=ChatType.PRIVATE),

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from digests.errors import PreferenceError
 from digests.readers.preferences import (
-    PreferenceError,
     in_quiet_hours,
     parse_digest_times,
     parse_quiet_hours,
@@ -34,11 +34,11 @@ def test_digest_times(text, times):
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("25:99", "time"),
-        ("8", "time"),
-        ("noon", "time"),
-        ("", "times_count"),
-        ("1:00 2:00 3:00 4:00 5:00", "times_count"),
+        ("25:99", "bad_time"),
+        ("8", "bad_time"),
+        ("noon", "bad_time"),
+        ("", "bad_times_count"),
+        ("1:00 2:00 3:00 4:00 5:00", "bad_times_count"),
     ],
 )
 def test_bad_digest_times(text, code):
@@ -69,7 +69,7 @@ def test_timezones_by_name_city_or_offset(text, zone):
 def test_unknown_timezones(text):
     with pytest.raises(PreferenceError) as caught:
         resolve_timezone(text, now=NOW)
-    assert caught.value.code == "timezone"
+    assert caught.value.code == "unknown_timezone"
 
 
 def test_timezone_from_a_shared_location():

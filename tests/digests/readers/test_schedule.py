@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from digests.errors import PreferenceError
 from digests.models import Frequency
-from digests.readers.schedule import ScheduleError, next_digest_at, parse_local_time
+from digests.readers.schedule import next_digest_at, parse_local_time
 
 
 def utc(*args: int) -> datetime:
@@ -140,7 +141,7 @@ def test_a_repeated_autumn_time_is_delivered_once():
 
 @pytest.mark.parametrize("text", ["25:99", "8", "08:60", "", "noon", "24:00"])
 def test_bad_times_are_rejected(text):
-    with pytest.raises(ScheduleError):
+    with pytest.raises(PreferenceError):
         parse_local_time(text)
 
 
