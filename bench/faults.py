@@ -2,7 +2,8 @@
 
 429s with retry_after, 5xx, timeouts, dropped connections, blocked and deactivated users,
 missing chats, migrated groups, chats that always fail, and templates that do not parse,
-all at set rates. Every row must end sent, blocked, gone or failed with a reason.
+all at set rates. Every row must end sent, blocked, gone or failed with a reason; rows not
+sent are counted by status and failure code (`not_sent_by_code`).
 Run from the repository root: `python -m bench.faults`.
 """
 
@@ -14,6 +15,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import select
@@ -41,6 +43,7 @@ from bot.fakeapi import (
 )
 from bot.request import AiohttpRequest
 from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.delivery.failures import FailureCode, read_code
 from digests.delivery.sender import Limits, Sender, SenderConfig
 from digests.models import Chat, ChatStatus, ChatType, Delivery, DeliveryStatus
 
@@ -105,9 +108,13 @@ async def account(url: str) -> dict[str, Any]:
         async with session_scope(create_sessionmaker(engine)) as session:
             rows = (
                 await session.execute(
-                    select(Delivery.status, Delivery.error, Chat.status, Chat.telegram_id).join(
-                        Chat, Chat.id == Delivery.chat_id
-                    )
+                    select(
+                        Delivery.status,
+                        Delivery.error,
+                        Delivery.error_code,
+                        Chat.status,
+                        Chat.telegram_id,
+                    ).join(Chat, Chat.id == Delivery.chat_id)
                 )
             ).all()
     finally:
@@ -121,12 +128,15 @@ async def account(url: str) -> dict[str, Any]:
         "unaccounted": 0,
     }
     sent_to: list[int] = []
-    for status, error, chat_status, telegram_id in rows:
+    codes: Counter[str] = Counter()
+    for status, error, code, chat_status, telegram_id in rows:
         closed = status in (DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
+        if closed:
+            codes[f"{status}:{read_code(code)}"] += 1
         if status is DeliveryStatus.SENT:
             ends["sent"] += 1
             sent_to.append(telegram_id)
-            ends["sent_as_plain_text"] += bool(error and error.startswith("sent as plain text"))
+            ends["sent_as_plain_text"] += code == FailureCode.PLAIN_TEXT
         elif closed and chat_status in (ChatStatus.BLOCKED, ChatStatus.LEFT) and error:
             ends["blocked"] += 1
         elif closed and chat_status in (ChatStatus.GONE, ChatStatus.MIGRATED) and error:
@@ -135,7 +145,7 @@ async def account(url: str) -> dict[str, Any]:
             ends["failed_with_reason"] += 1
         else:
             ends["unaccounted"] += 1
-    return {"ends": ends, "sent_to": sent_to}
+    return {"ends": ends, "sent_to": sent_to, "codes": dict(sorted(codes.items()))}
 
 
 async def main(seed_value: int = 7) -> dict[str, Any]:
@@ -194,6 +204,7 @@ async def main(seed_value: int = 7) -> dict[str, Any]:
         "fault_rates": RATES,
         "standing_faults": {name: len(chats) for name, chats in chosen.items()},
         "ends": ends,
+        "not_sent_by_code": accounted["codes"],
         "sent_but_not_received": not_received,
         "migrations_followed": sender.stats.migrations,
         "floods_waited": sender.stats.floods,

@@ -10,6 +10,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.context import NewsContext
 from bot.desk_keyboards import sending_keyboard
 from bot.keyboards import parse_labels
+from digests.delivery.failures import FailureCode, failure_code
 from digests.desk.alert_changes import advance_alert, alerts_in_flight
 from digests.desk.alert_state import AlertState
 from digests.desk.progress import progress_of
@@ -52,7 +53,7 @@ async def edit_status_message(
             text, chat_id=chat_id, message_id=message_id, reply_markup=markup
         )
     except BadRequest as exc:
-        if "not modified" in exc.message.lower():
+        if failure_code(exc) is FailureCode.NOT_MODIFIED:
             return
         logger.warning("alert status in chat %s not updated: %s", chat_id, exc.message)
     except Forbidden as exc:

@@ -8,6 +8,7 @@ import random
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from typing import Any
 
 from .editing import EditingMixin
@@ -53,7 +54,9 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
         username: str = "newsbot_test_bot",
         first_name: str = "NewsBot",
         strict_html: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.clock = clock  # stamps each Call's `at`; a test may pass the sender's clock
         self.bot_user = user_json(bot_id, first_name, username=username, is_bot=True)
         self.strict_html = strict_html  # see telegram_html: reject a bare "&"
         self.calls: list[Call] = []
@@ -235,7 +238,7 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
     def _begin(self, method: str, params: dict) -> tuple[Call, Any]:
         """Record the call; return (call, early answer: error body, Delay or None)."""
         name, _ = self._handlers.get(method.lower(), (method, None))
-        call = Call(name, dict(params), time.monotonic())
+        call = Call(name, dict(params), self.clock())
         early: Any = None
         with self._lock:
             self.calls.append(call)

@@ -82,8 +82,8 @@ class RecordingRequest(BaseRequest):
             if exc.fault.hang:
                 await asyncio.sleep(exc.fault.hang)
             raise TimedOut("Timed out (injected by FakeBotAPI)") from None
-        except InjectedDisconnect:
-            raise NetworkError("Connection reset") from None
+        except InjectedDisconnect as exc:  # chained like a real transport's, unlike a 5xx
+            raise NetworkError("Connection reset") from exc
         status = 200 if body.get("ok") else int(body.get("error_code") or 500)
         return status, json.dumps(body).encode()
 

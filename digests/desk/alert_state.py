@@ -41,11 +41,11 @@ class AlertState:
 
 async def _tally(session: AsyncSession, ref: str, kind: DeliveryKind) -> Tally:
     rows = await session.execute(
-        select(Delivery.status, Delivery.error, func.count())
+        select(Delivery.status, Delivery.error_code, func.count())
         .where(Delivery.kind == kind, Delivery.ref == ref)
-        .group_by(Delivery.status, Delivery.error)
+        .group_by(Delivery.status, Delivery.error_code)
     )
-    return tally_rows((str(status), error, count) for status, error, count in rows.all())
+    return tally_rows((str(status), code, count) for status, code, count in rows.all())
 
 
 def sent_copies(ref: str, *columns: Any) -> Select[Any]:

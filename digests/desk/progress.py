@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from digests.delivery.failures import FailureCode, read_code
+
 BAR_WIDTH = 12
-_REASONS = (
-    ("blocked", re.compile(r"blocked by the user", re.I)),
-    ("kicked", re.compile(r"kicked|not a member|removed from", re.I)),
-    ("deactivated", re.compile(r"deactivated", re.I)),
-    ("not_found", re.compile(r"chat not found", re.I)),
-    ("message_gone", re.compile(r"message to (edit|delete) not found", re.I)),
-    ("cannot_delete", re.compile(r"can't be deleted", re.I)),
-    ("cannot_edit", re.compile(r"can't be edited", re.I)),
-    ("rate_limited", re.compile(r"too many requests|retry after", re.I)),
-)
-_PREFIX = re.compile(r"^(bad request|forbidden|error)\s*:\s*", re.I)
-
-
-def failure_reason(error: str | None) -> str:
-    """A short key for why a row failed; unknown errors keep their own (trimmed) words."""
-    text = (error or "").strip()
-    for key, pattern in _REASONS:
-        if pattern.search(text):
-            return key
-    return _PREFIX.sub("", text)[:60] or "unknown"
 
 
 @dataclass
 class Tally:
-    """Outbox rows of one kind for one alert, by status, with failures by reason."""
+    """Outbox rows of one kind for one alert, by status, with failures by code."""
 
     pending: int = 0
     sending: int = 0
     sent: int = 0
     failed: int = 0
     cancelled: int = 0
-    failures: Counter[str] = field(default_factory=Counter)
+    failures: Counter[FailureCode] = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -59,12 +40,12 @@ class Tally:
 
 
 def tally_rows(rows: Iterable[tuple[str, str | None, int]]) -> Tally:
-    """A tally from (status, error, count) rows."""
+    """A tally from (status, error code, count) rows."""
     tally = Tally()
-    for status, error, count in rows:
+    for status, code, count in rows:
         setattr(tally, status, getattr(tally, status) + count)
         if status == "failed":
-            tally.failures[failure_reason(error)] += count
+            tally.failures[read_code(code)] += count
     return tally
 
 

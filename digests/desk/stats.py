@@ -6,12 +6,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from digests.db import is_postgres
-from digests.desk.progress import failure_reason
+from digests.delivery.failures import FailureCode, read_code
 from digests.models import (
     Chat,
     ChatEvent,
@@ -37,7 +39,7 @@ class Stats:
     leaves: dict[str, list[int]]
     sent: list[int]
     failed: list[int]
-    failures: list[tuple[str, int]]
+    failures: list[tuple[FailureCode, int]]
 
     @property
     def total_joins(self) -> int:
@@ -88,13 +90,18 @@ def _as_date(value: object) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def _utc_day(session: AsyncSession, column: ColumnElement[datetime]) -> ColumnElement[object]:
+def _utc_day(session: AsyncSession, column: InstrumentedAttribute[Any]) -> ColumnElement[object]:
     if is_postgres(session):
         return func.date_trunc("day", func.timezone("UTC", column))
     return func.date(column)  # SQLite keeps UTC datetimes as text
 
 
-async def _daily(session: AsyncSession, column, status: DeliveryStatus, since: datetime):
+async def _daily(
+    session: AsyncSession,
+    column: InstrumentedAttribute[Any],
+    status: DeliveryStatus,
+    since: datetime,
+) -> list[tuple[date, str, int]]:
     day = _utc_day(session, column)
     rows = await session.execute(
         select(day, func.count()).where(Delivery.status == status, column >= since).group_by(day)
@@ -125,15 +132,15 @@ async def collect_stats(*, session: AsyncSession, now: datetime, days: int = 14)
     joins, leaves = events_per_day(events.all(), span)
     sent = per_day(await _daily(session, Delivery.sent_at, DeliveryStatus.SENT, since), span)
     failed = per_day(await _daily(session, Delivery.created_at, DeliveryStatus.FAILED, since), span)
-    reasons: Counter[str] = Counter()
-    for error, count in (
+    reasons: Counter[FailureCode] = Counter()
+    for code, count in (
         await session.execute(
-            select(Delivery.error, func.count())
+            select(Delivery.error_code, func.count())
             .where(Delivery.status == DeliveryStatus.FAILED, Delivery.created_at >= since)
-            .group_by(Delivery.error)
+            .group_by(Delivery.error_code)
         )
     ).all():
-        reasons[failure_reason(error)] += count
+        reasons[read_code(code)] += count
     return Stats(
         days=span,
         active_chats=active or 0,
@@ -142,5 +149,5 @@ async def collect_stats(*, session: AsyncSession, now: datetime, days: int = 14)
         leaves=leaves,
         sent=sent.get("all", [0] * days),
         failed=failed.get("all", [0] * days),
-        failures=reasons.most_common(),
+        failures=sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
     )

@@ -66,6 +66,8 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("kind", "ref", "chat_id", "part"),
         Index("ix_deliveries_due", "status", "priority", "next_attempt_at"),
+        # /stats: failures of the last days by day and by code, from the index alone.
+        Index("ix_deliveries_failures", "status", "created_at", "error_code"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -82,7 +84,10 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)  # Telegram's own words
+    # digests.delivery.failures.FailureCode; plain text so a code added later reads as "other"
+    # in a release that does not know it. NULL (rows from before codes) reads as "other" too.
+    error_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
     # Which sender instance holds a row in `sending`; start-up recovery only touches its own.

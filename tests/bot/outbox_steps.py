@@ -10,11 +10,22 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.fakeapi import FakeBotAPI
 from digests.db import session_scope
+from digests.delivery.failures import failure_code
 from digests.models import Chat, Delivery, DeliveryStatus, utcnow
 from tests.digests.delivery.sending import drain, make_sender, unfinished
+
+
+def as_ptb_error(body: dict) -> TelegramError:
+    """The exception PTB raises for an error answer (the statuses desk tests meet)."""
+    if body["error_code"] == 429:
+        return RetryAfter(body["parameters"]["retry_after"])
+    return {400: BadRequest, 403: Forbidden}.get(body["error_code"], TelegramError)(
+        body["description"]
+    )
 
 
 async def send_pending(
@@ -46,4 +57,5 @@ async def send_pending(
             else:
                 row.status = DeliveryStatus.FAILED
                 row.error = body["description"]
+                row.error_code = failure_code(as_ptb_error(body))
     return len(rows)

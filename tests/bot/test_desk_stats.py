@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import struct
 
+from bot.context import services_of
+from digests.db import session_scope
+from digests.readers.chats import get_chat
 from tests.bot.cli.test_cli import newsbot
+from tests.digests.delivery.sending import drain, make_sender, queue
 
 OWNER = 1001
 
@@ -27,6 +31,24 @@ async def test_stats_answers_with_a_png_chart_and_a_summary(application, api, de
     assert caption.startswith("<b>Stats for the last 14 days</b>")
     assert "Active chats: 1" in caption
     assert "Joined: 1 · left: 0" in caption
+
+
+async def test_stats_names_the_top_failure_in_the_editors_words(application, api, deliver):
+    await deliver(api.user_message("/start", user_id=555))
+    await deliver(api.user_message("/start", user_id=556))
+    sessionmaker = services_of(application).sessionmaker
+    for telegram_id in (555, 556):
+        async with session_scope(sessionmaker) as session:
+            reader = await get_chat(session=session, telegram_id=telegram_id)
+        await queue(sessionmaker, reader.id, "Your digest", ref=f"d{telegram_id}")
+        api.block(telegram_id)
+    await drain(make_sender(api, sessionmaker), sessionmaker)
+
+    await deliver(api.user_message("/stats"))
+
+    caption = api.sent_messages(chat_id=OWNER)[-1]["caption"]
+    assert "Delivered: 0 · failed: 2" in caption
+    assert "Top failure: blocked the bot (2)" in caption
 
 
 def test_newsbot_stats_prints_the_figures(tmp_path):

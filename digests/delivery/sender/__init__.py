@@ -3,10 +3,12 @@
     claims.py    claim due rows (SKIP LOCKED on PostgreSQL), record outcomes, recover claims
     limits.py    the pacer: overall rate, per chat, per group; paid broadcasts
     outcomes.py  what each Bot API answer means (pure)
-    react.py     what the sender does about it
-    loop.py      the claim / dispatch / record tasks
+    react.py     what to do about it: a decision (pure)
+    lanes.py     what the loop holds in memory: rows per chat, counters
+    loop.py      the claim / dispatch / record tasks, carrying out react's decisions
+    config.py    how it behaves, from settings
 
-Failure classes, as PTB raises them:
+Failure classes, as PTB raises them (the codes recorded: digests.delivery.failures):
     RetryAfter (429)          the whole bot waits retry_after, the message goes again
     NetworkError, TimedOut    (5xx, timeouts, dropped connections) back off, bounded attempts
     Forbidden (403)           chat blocked (left: kicked, gone: deactivated); rows cancelled
@@ -18,11 +20,10 @@ Failure classes, as PTB raises them:
 
 from __future__ import annotations
 
-import socket
-
-from digests.config import Settings
+from digests.delivery.sender.config import SenderConfig, sender_config
+from digests.delivery.sender.lanes import SenderStats
 from digests.delivery.sender.limits import Limits, Pacer
-from digests.delivery.sender.loop import Sender, SenderConfig, SenderStats
+from digests.delivery.sender.loop import Sender
 from digests.delivery.sender.outcomes import Outcome, Verdict
 
 __all__ = [
@@ -35,24 +36,3 @@ __all__ = [
     "Verdict",
     "sender_config",
 ]
-
-
-def sender_config(settings: Settings, *, role: str = "send") -> SenderConfig:
-    """The sender's configuration from settings; the instance id defaults to host and role."""
-    return SenderConfig(
-        instance=settings.sender_instance_id or f"{socket.gethostname()}:{role}"[:64],
-        limits=Limits(
-            rate=settings.sender_rate,
-            chat_interval=settings.sender_chat_interval,
-            group_per_minute=settings.sender_group_per_minute,
-            paid_broadcast=settings.sender_paid_broadcast,
-            paid_rate=settings.sender_paid_rate,
-        ),
-        batch_size=settings.sender_batch_size,
-        concurrency=settings.sender_concurrency,
-        max_attempts=settings.sender_max_attempts,
-        backoff_base=settings.sender_backoff_base,
-        backoff_max=settings.sender_backoff_max,
-        poll_interval=settings.sender_poll_interval,
-        stale_after=settings.sender_stale_after,
-    )

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, exists, literal, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import is_postgres
+from digests.delivery.failures import FailureCode
 from digests.models import Chat, ChatStatus, ChatType, Delivery, DeliveryKind, DeliveryStatus
 
-deliveries = Delivery.__table__
-chats = Chat.__table__
+deliveries = cast(Table, Delivery.__table__)
+chats = cast(Table, Chat.__table__)
 
 
 @dataclass
@@ -35,7 +36,9 @@ class Claimed:
     telegram_id: int = 0
     chat_type: ChatType = ChatType.PRIVATE
     chat_status: ChatStatus = ChatStatus.ACTIVE
-    note: str | None = None  # an error worth keeping even when the row ends sent
+    # Why the row went differently than queued, kept even when it ends sent.
+    note: str | None = None
+    note_code: FailureCode | None = None
 
 
 @dataclass
@@ -133,19 +136,26 @@ _SENT = _by_id(
     message_id=bindparam("b_message_id"),
     sent_at=bindparam("b_at"),
     error=bindparam("b_error"),
+    error_code=bindparam("b_code"),
 )
 _RETRIED = _by_id(
     status=DeliveryStatus.PENDING,
     attempts=bindparam("b_attempts"),
     next_attempt_at=bindparam("b_next"),
     error=bindparam("b_error"),
+    error_code=bindparam("b_code"),
     claimed_by=None,
     claimed_at=None,
 )
 _FAILED = _by_id(
-    status=DeliveryStatus.FAILED, attempts=bindparam("b_attempts"), error=bindparam("b_error")
+    status=DeliveryStatus.FAILED,
+    attempts=bindparam("b_attempts"),
+    error=bindparam("b_error"),
+    error_code=bindparam("b_code"),
 )
-_CANCELLED = _by_id(status=DeliveryStatus.CANCELLED, error=bindparam("b_error"))
+_CANCELLED = _by_id(
+    status=DeliveryStatus.CANCELLED, error=bindparam("b_error"), error_code=bindparam("b_code")
+)
 _RELEASED = (
     update(deliveries)
     .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.SENDING)
@@ -167,7 +177,9 @@ _CANCEL_CHAT_ROWS = (
         deliveries.c.chat_id == bindparam("b_chat"),
         deliveries.c.status == DeliveryStatus.PENDING,
     )
-    .values(status=DeliveryStatus.CANCELLED, error=bindparam("b_error"))
+    .values(
+        status=DeliveryStatus.CANCELLED, error=bindparam("b_error"), error_code=bindparam("b_code")
+    )
 )
 
 
@@ -193,10 +205,13 @@ async def _follow_migration(
 ) -> None:
     """Point the chat at its supergroup; when newsbot already knows that id, mark it migrated."""
     taken = exists(select(literal(1)).select_from(chats).where(chats.c.telegram_id == b_new))
-    moved = await session.execute(
-        update(chats)
-        .where(chats.c.id == b_chat, ~taken)
-        .values(telegram_id=b_new, type=ChatType.SUPERGROUP, updated_at=b_at)
+    moved = cast(
+        CursorResult[Any],
+        await session.execute(
+            update(chats)
+            .where(chats.c.id == b_chat, ~taken)
+            .values(telegram_id=b_new, type=ChatType.SUPERGROUP, updated_at=b_at)
+        ),
     )
     if moved.rowcount == 0:
         await session.execute(
@@ -225,4 +240,4 @@ async def recover_in_flight(*, session: AsyncSession, instance: str, stale_befor
         )
         .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0

@@ -13,14 +13,14 @@ import heapq
 import logging
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from digests.db import session_scope
+from digests.delivery.failures import FailureCode
 from digests.delivery.sender.claims import (
     Claimed,
     OutboxWrites,
@@ -28,66 +28,28 @@ from digests.delivery.sender.claims import (
     record_outcomes,
     recover_in_flight,
 )
-from digests.delivery.sender.limits import Limits, Pacer
+from digests.delivery.sender.config import SenderConfig
+from digests.delivery.sender.lanes import ChatLane, SenderStats
+from digests.delivery.sender.limits import Pacer
 from digests.delivery.sender.outcomes import SEND_METHODS, outcome_of_error, outcome_of_result
-from digests.delivery.sender.react import react
+from digests.delivery.sender.react import (
+    CLOSED_CHAT_CODES,
+    CloseChat,
+    Decision,
+    Fail,
+    FollowMigration,
+    PauseBot,
+    RecordSent,
+    ResendAsPlainText,
+    RetryAt,
+    StopSending,
+    react,
+)
 from digests.models import ChatStatus, ChatType
 from digests.models.base import utcnow
 
 logger = logging.getLogger(__name__)
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
-
-
-@dataclass(frozen=True)
-class SenderConfig:
-    """How the sender behaves; `sender_config` in digests.delivery.sender builds it."""
-
-    instance: str
-    limits: Limits = field(default_factory=Limits)
-    batch_size: int = 100
-    concurrency: int = 100
-    max_attempts: int = 5
-    backoff_base: float = 2.0
-    backoff_max: float = 300.0
-    poll_interval: float = 1.0
-    stale_after: float = 600.0
-    flush_interval: float = 0.05
-    shutdown_grace: float = 10.0
-
-
-@dataclass
-class ChatLane:
-    """One chat's rows in memory, best first, and whether a request to it is in flight."""
-
-    chat_id: int
-    telegram_id: int
-    group: bool
-    rows: list[tuple[int, int, Claimed]] = field(default_factory=list)
-    busy: bool = False
-
-    def push(self, row: Claimed) -> None:
-        """Queue a row; alerts overtake digests, parts keep their order."""
-        heapq.heappush(self.rows, (row.priority, row.id, row))
-
-    def head(self) -> tuple[int, int]:
-        """The ordering key of the best row."""
-        priority, row_id, _ = self.rows[0]
-        return priority, row_id
-
-
-@dataclass
-class SenderStats:
-    """Counters for logs and benchmarks."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    floods: int = 0
-    migrations: int = 0
-    plain_text: int = 0
-    recovered: int = 0
 
 
 class Sender:
@@ -100,12 +62,16 @@ class Sender:
         sessionmaker: async_sessionmaker[AsyncSession],
         config: SenderConfig,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rng: random.Random | None = None,
     ) -> None:
         self.bot = bot
         self.sessionmaker = sessionmaker
         self.config = config
+        # The pacer's time: every wait for a limit (and a 429's pause) reads `clock` and
+        # sleeps with `sleep`, so tests can run them on a simulated clock.
         self.clock = clock
+        self.sleep = sleep
         self.rng = rng or random.Random()
         self.pacer = Pacer(config.limits)
         self.stats = SenderStats()
@@ -209,7 +175,8 @@ class Sender:
 
     def _admit(self, row: Claimed) -> None:
         if row.chat_status is not ChatStatus.ACTIVE:
-            self.record_cancelled(row, f"chat is {row.chat_status.value}")
+            code = CLOSED_CHAT_CODES.get(row.chat_status, FailureCode.OTHER)
+            self.record_cancelled(row, f"chat is {row.chat_status.value}", code)
             return
         lane = self.lanes.get(row.chat_id)
         if lane is None:
@@ -236,7 +203,6 @@ class Sender:
 
     # ----------------------------------------------------------------- dispatching
     async def _dispatch_loop(self) -> None:
-        loop = asyncio.get_running_loop()
         last_prune = self.clock()
         while not self._stopping.is_set():
             now = self.clock()
@@ -246,7 +212,9 @@ class Sender:
                 if lane is not None and lane.rows and not lane.busy:
                     priority, row_id = lane.head()
                     heapq.heappush(self._ready, (priority, row_id, chat_id))
-            timeout = self.config.poll_interval
+            # Until a limit allows the next message; with nothing to pace, until woken (by a
+            # claim, which comes at least every poll interval, a finished send, or stop()).
+            timeout: float | None = None
             if self._ready and self.in_flight < self.config.concurrency:
                 wait = self.pacer.overall_wait(now)
                 if wait <= 0:
@@ -258,10 +226,23 @@ class Sender:
             if now - last_prune > 60:
                 self.pacer.forget_before(now)
                 last_prune = now
-            self._wake.clear()
-            timer = loop.call_later(max(timeout, 0.0), self._wake.set)
+            await self._wait(timeout)
+
+    async def _wait(self, timeout: float | None) -> None:
+        self._wake.clear()
+        if timeout is None:
             await self._wake.wait()
+            return
+        timer = asyncio.ensure_future(self.sleep(max(timeout, 0.0)))
+        timer.add_done_callback(self._timer_done)
+        try:
+            await self._wake.wait()
+        finally:
             timer.cancel()
+
+    def _timer_done(self, timer: asyncio.Future[None]) -> None:
+        if not timer.cancelled():  # a timer cut short by an earlier wake-up wakes nobody
+            self._wake.set()
 
     def _dispatch_one(self, now: float) -> None:
         priority, row_id, chat_id = heapq.heappop(self._ready)
@@ -294,7 +275,8 @@ class Sender:
         finally:
             self.in_flight -= 1
         try:
-            react(self, lane, row, outcome)
+            decision = react(outcome, row, config=self.config, now=utcnow(), rng=self.rng)
+            self._apply(decision, lane, row)
         finally:
             lane.busy = False
             if lane.rows and self.lanes.get(lane.chat_id) is lane:
@@ -305,10 +287,79 @@ class Sender:
             self._wake.set()
 
     # ------------------------------------------------------------------- recording
-    def record_cancelled(self, row: Claimed, reason: str) -> None:
+    def _apply(self, decision: Decision, lane: ChatLane, row: Claimed) -> None:
+        """Carry out react's decision: queue database writes, change what is held in memory."""
+        now, writes, stats = utcnow(), self.writes, self.stats
+        match decision:
+            case RecordSent(message_id=message_id, code=code, note=note):
+                stats.sent += 1
+                writes.sent.append(
+                    {"b_id": row.id, "b_message_id": message_id, "b_at": now}
+                    | {"b_error": note, "b_code": code}
+                )
+            case PauseBot(seconds=seconds):
+                stats.floods += 1
+                logger.warning("429 from Telegram: the whole bot waits %.1f s", seconds)
+                self.pacer.pause(self.clock() + seconds)
+                self._requeue(lane, row)
+            case FollowMigration(new_chat_id=new_chat_id):
+                stats.migrations += 1
+                logger.info("chat #%d moved to supergroup %d", lane.chat_id, new_chat_id)
+                lane.telegram_id, lane.group = new_chat_id, True
+                writes.migrated_chats.append(
+                    {"b_chat": lane.chat_id, "b_new": new_chat_id, "b_at": now}
+                )
+                self._requeue(lane, row)
+            case ResendAsPlainText(payload=payload, note=note, reason=reason):
+                stats.plain_text += 1
+                # Loud on purpose: a message that does not parse is a template bug to fix.
+                logger.error(
+                    "template bug: delivery %d (%s %s part %d) did not parse, "
+                    "sending it as plain text: %s",
+                    *(row.id, row.kind, row.ref, row.part, reason),
+                )
+                row.payload, row.note, row.note_code = dict(payload), note, FailureCode.PLAIN_TEXT
+                self._requeue(lane, row)
+            case RetryAt(at=at, attempts=attempts, code=code, reason=reason):
+                stats.retried += 1
+                writes.retried.append(
+                    {"b_id": row.id, "b_attempts": attempts, "b_next": at}
+                    | {"b_error": reason, "b_code": code}
+                )
+            case Fail():
+                self._record_failed(row, decision)
+            case CloseChat(status=status, code=code):
+                self._record_failed(row, decision)
+                reason = decision.cancel_reason
+                writes.closed_chats.append(
+                    {"b_chat": lane.chat_id, "b_status": status, "b_at": now}
+                    | {"b_error": reason, "b_code": code}
+                )
+                for _, _, queued in lane.rows:
+                    self.record_cancelled(queued, reason, code)
+                self.in_memory -= len(lane.rows)
+                lane.rows.clear()
+            case StopSending(reason=reason):
+                logger.critical("Telegram rejected the bot token; the sender stops: %s", reason)
+                writes.released.append({"b_id": row.id, "b_next": now})
+                self.stop()
+
+    def _requeue(self, lane: ChatLane, row: Claimed) -> None:
+        lane.push(row)
+        self.in_memory += 1
+
+    def _record_failed(self, row: Claimed, decision: Fail | CloseChat) -> None:
+        self.stats.failed += 1
+        logger.warning("delivery %d (%s %s) failed: %s", row.id, row.kind, row.ref, decision.reason)
+        self.writes.failed.append(
+            {"b_id": row.id, "b_attempts": decision.attempts}
+            | {"b_error": decision.reason, "b_code": decision.code}
+        )
+
+    def record_cancelled(self, row: Claimed, reason: str, code: FailureCode) -> None:
         """Queue a cancellation of a claimed row."""
         self.stats.cancelled += 1
-        self.writes.cancelled.append({"b_id": row.id, "b_error": reason})
+        self.writes.cancelled.append({"b_id": row.id, "b_error": reason, "b_code": code})
 
     async def _flush_loop(self) -> None:
         while True:

@@ -9,18 +9,11 @@ from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from digests.backoff import backoff_seconds
+from digests.delivery.failures import FailureCode, failure_code
 from digests.models import ChatStatus
 from digests.text.telegram_html import plain_text
 
@@ -40,25 +33,26 @@ class Verdict(StrEnum):
 
 @dataclass(frozen=True)
 class Outcome:
-    """A classified answer: the verdict and what it needs."""
+    """A classified answer: the verdict, why (a code and Telegram's words), and what it needs."""
 
     verdict: Verdict
     message_id: int | None = None
+    code: FailureCode | None = None
     reason: str | None = None
     retry_after: float = 0.0
     new_chat_id: int | None = None
     chat_status: ChatStatus | None = None
 
 
-# Edits and deletes of alerts the reader no longer has: terminal, never retried.
-_GONE_MESSAGE = (
-    "message to edit not found",
-    "message can't be edited",
-    "message to delete not found",
-    "message can't be deleted",
-)
-_CHAT_GONE = ("chat not found", "user is deactivated", "group chat was deleted")
-_LEFT = ("kicked", "not a member", "bot was removed", "have no rights to send")
+# What a 403 (or a 400 saying the chat or user is gone) makes of the chat.
+_CLOSES_AS = {
+    FailureCode.BLOCKED: ChatStatus.BLOCKED,
+    FailureCode.FORBIDDEN: ChatStatus.BLOCKED,
+    FailureCode.KICKED: ChatStatus.LEFT,
+    FailureCode.NO_RIGHTS: ChatStatus.LEFT,
+    FailureCode.DEACTIVATED: ChatStatus.GONE,
+    FailureCode.CHAT_NOT_FOUND: ChatStatus.GONE,
+}
 SEND_METHODS = ("sendMessage", "sendPhoto")
 TEXT_FIELDS = ("text", "caption")
 
@@ -77,40 +71,32 @@ def outcome_of_result(method: str, payload: dict[str, Any], result: Any) -> Outc
 
 def outcome_of_error(error: Exception, method: str, payload: dict[str, Any]) -> Outcome:
     """What a failed call means; every exception maps to exactly one verdict."""
+    code = failure_code(error)
     reason = str(error) or type(error).__name__
+    if not isinstance(error, TelegramError):
+        reason = f"{type(error).__name__}: {reason}"
     if isinstance(error, RetryAfter):
         with warnings.catch_warnings():  # PTB warns that the type changes; both are handled
             warnings.simplefilter("ignore", PTBDeprecationWarning)
             retry_after = seconds(error.retry_after)
-        return Outcome(Verdict.FLOOD, reason=reason, retry_after=retry_after)
+        return Outcome(Verdict.FLOOD, code=code, reason=reason, retry_after=retry_after)
     if isinstance(error, ChatMigrated):
-        return Outcome(Verdict.MIGRATED, reason=reason, new_chat_id=int(error.new_chat_id))
-    if isinstance(error, InvalidToken):
-        return Outcome(Verdict.FATAL, reason=reason)
-    lowered = reason.lower()
-    if isinstance(error, Forbidden):
-        if "deactivated" in lowered:
-            status = ChatStatus.GONE
-        elif any(marker in lowered for marker in _LEFT):
-            status = ChatStatus.LEFT
-        else:
-            status = ChatStatus.BLOCKED
-        return Outcome(Verdict.CHAT_CLOSED, reason=reason, chat_status=status)
-    if isinstance(error, BadRequest):
-        if "can't parse entities" in lowered:
-            return Outcome(Verdict.PLAIN_TEXT, reason=reason)
-        if "message is not modified" in lowered:
-            return Outcome(Verdict.SENT, message_id=payload.get("message_id"), reason=reason)
-        if any(marker in lowered for marker in _CHAT_GONE):
-            return Outcome(Verdict.CHAT_CLOSED, reason=reason, chat_status=ChatStatus.GONE)
-        if any(marker in lowered for marker in _GONE_MESSAGE):
-            return Outcome(Verdict.FAILED, reason=reason)
-        return Outcome(Verdict.FAILED, reason=reason)
-    if isinstance(error, NetworkError):  # includes TimedOut and every 5xx
-        return Outcome(Verdict.RETRY, reason=reason)
-    if isinstance(error, TelegramError):
-        return Outcome(Verdict.RETRY, reason=reason)
-    return Outcome(Verdict.RETRY, reason=f"{type(error).__name__}: {reason}")
+        new_chat_id = int(error.new_chat_id)
+        return Outcome(Verdict.MIGRATED, code=code, reason=reason, new_chat_id=new_chat_id)
+    if code is FailureCode.TOKEN_REJECTED:
+        return Outcome(Verdict.FATAL, code=code, reason=reason)
+    closes_as = _CLOSES_AS.get(code)
+    if closes_as is not None and (isinstance(error, Forbidden) or closes_as is ChatStatus.GONE):
+        return Outcome(Verdict.CHAT_CLOSED, code=code, reason=reason, chat_status=closes_as)
+    if code is FailureCode.BAD_HTML:
+        return Outcome(Verdict.PLAIN_TEXT, code=code, reason=reason)
+    if code is FailureCode.NOT_MODIFIED:
+        message_id = payload.get("message_id")
+        return Outcome(Verdict.SENT, message_id=message_id, code=code, reason=reason)
+    if isinstance(error, BadRequest):  # edits and deletes of vanished messages among them
+        return Outcome(Verdict.FAILED, code=code, reason=reason)
+    # NetworkError (TimedOut, every 5xx), any other TelegramError, and the unexpected.
+    return Outcome(Verdict.RETRY, code=code, reason=reason)
 
 
 def retry_delay(attempts: int, *, base: float, cap: float, rng: random.Random) -> float:

@@ -1,107 +1,155 @@
-"""What the sender does with each classified answer: requeue, back off, close a chat, record."""
+"""What to do about one classified answer (pure): a decision the send loop then carries out.
+
+RecordSent         done: keep the message id (and a note when it went differently)
+PauseBot           429: the whole bot waits `seconds`, then the message goes again
+FollowMigration    the group is a supergroup now: remember its id, send there
+ResendAsPlainText  the HTML did not parse: send this payload instead
+RetryAt            transient: try again at `at`, attempts bounded
+Fail               will never succeed as it is: record why
+CloseChat          blocked, kicked or gone: fail this row, cancel the chat's others
+StopSending        the bot token is rejected: put the row back, stop
+"""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-from typing import TYPE_CHECKING
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
+from digests.delivery.failures import FailureCode
 from digests.delivery.sender.claims import Claimed
+from digests.delivery.sender.config import SenderConfig
 from digests.delivery.sender.outcomes import Outcome, Verdict, as_plain_text, retry_delay
-from digests.models.base import utcnow
+from digests.models import ChatStatus
 
-if TYPE_CHECKING:
-    from digests.delivery.sender.loop import ChatLane, Sender
-
-logger = logging.getLogger("digests.delivery.sender")
 PLAIN_TEXT_NOTE = "sent as plain text after: "
+# Why rows are cancelled when newsbot already knows their chat is closed.
+CLOSED_CHAT_CODES = {
+    ChatStatus.BLOCKED: FailureCode.BLOCKED,
+    ChatStatus.LEFT: FailureCode.KICKED,
+    ChatStatus.GONE: FailureCode.CHAT_GONE,
+    ChatStatus.MIGRATED: FailureCode.MIGRATED,
+}
 
 
-def react(sender: Sender, lane: ChatLane, row: Claimed, outcome: Outcome) -> None:
-    """Turn one outcome into queued database writes and in-memory changes."""
-    now = utcnow()
-    writes, stats = sender.writes, sender.stats
+@dataclass(frozen=True)
+class RecordSent:
+    """Sent (or edited, or deleted): keep the message id, and why it went differently if it did."""
+
+    message_id: int | None
+    code: FailureCode | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PauseBot:
+    """A 429: nothing goes for `seconds`, then the message goes again."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class FollowMigration:
+    """The group became a supergroup: send there from now on."""
+
+    new_chat_id: int
+
+
+@dataclass(frozen=True)
+class ResendAsPlainText:
+    """The HTML did not parse (a template bug): send `payload` instead, keeping `note`."""
+
+    payload: Mapping[str, Any]
+    note: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class RetryAt:
+    """A transient failure: try again at `at`; `attempts` made so far."""
+
+    at: datetime
+    attempts: int
+    code: FailureCode
+    reason: str
+
+
+@dataclass(frozen=True)
+class Fail:
+    """The message will never go as it is."""
+
+    attempts: int
+    code: FailureCode
+    reason: str
+
+
+@dataclass(frozen=True)
+class CloseChat:
+    """The chat takes no more messages: fail this one, cancel the chat's others, mark it."""
+
+    status: ChatStatus
+    attempts: int
+    code: FailureCode
+    reason: str
+
+    @property
+    def cancel_reason(self) -> str:
+        """What the chat's other rows record."""
+        return f"chat {self.status.value}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class StopSending:
+    """The bot itself is unusable (token rejected): put the row back and stop."""
+
+    reason: str
+
+
+Decision = (
+    RecordSent
+    | PauseBot
+    | FollowMigration
+    | ResendAsPlainText
+    | RetryAt
+    | Fail
+    | CloseChat
+    | StopSending
+)
+
+
+def react(
+    outcome: Outcome, row: Claimed, *, config: SenderConfig, now: datetime, rng: random.Random
+) -> Decision:
+    """What to do about `outcome` of sending `row` at `now`."""
     verdict = outcome.verdict
-    if verdict is Verdict.SENT:
-        stats.sent += 1
-        note = row.note or (outcome.reason if outcome.reason else None)
-        writes.sent.append(
-            {"b_id": row.id, "b_message_id": outcome.message_id, "b_at": now, "b_error": note}
-        )
-    elif verdict is Verdict.FLOOD:
-        stats.floods += 1
-        logger.warning("429 from Telegram: the whole bot waits %.1f s", outcome.retry_after)
-        sender.pacer.pause(sender.clock() + outcome.retry_after)
-        _requeue(sender, lane, row)
-    elif verdict is Verdict.MIGRATED:
-        stats.migrations += 1
-        assert outcome.new_chat_id is not None
-        logger.info("chat #%d moved to supergroup %d", lane.chat_id, outcome.new_chat_id)
-        lane.telegram_id, lane.group = outcome.new_chat_id, True
-        writes.migrated_chats.append(
-            {"b_chat": lane.chat_id, "b_new": lane.telegram_id, "b_at": now}
-        )
-        _requeue(sender, lane, row)
-    elif verdict is Verdict.PLAIN_TEXT and not (row.note or "").startswith(PLAIN_TEXT_NOTE):
-        stats.plain_text += 1
-        # Loud on purpose: a message that does not parse is a template bug to fix.
-        logger.error(
-            "template bug: delivery %d (%s %s part %d) did not parse, sending it as plain text: %s",
-            row.id,
-            row.kind,
-            row.ref,
-            row.part,
-            outcome.reason,
-        )
-        row.payload = as_plain_text(row.payload)
-        row.note = PLAIN_TEXT_NOTE + (outcome.reason or "")
-        _requeue(sender, lane, row)
-    elif verdict is Verdict.CHAT_CLOSED:
-        assert outcome.chat_status is not None
-        status = outcome.chat_status.value
-        _fail(sender, row, outcome.reason or status)
-        writes.closed_chats.append(
-            {
-                "b_chat": lane.chat_id,
-                "b_status": outcome.chat_status,
-                "b_at": now,
-                "b_error": f"chat {status}: {outcome.reason}",
-            }
-        )
-        for _, _, queued in lane.rows:
-            sender.record_cancelled(queued, f"chat {status}: {outcome.reason}")
-        sender.in_memory -= len(lane.rows)
-        lane.rows.clear()
-    elif verdict is Verdict.RETRY:
-        _retry(sender, lane, row, outcome.reason or "unknown error")
-    elif verdict is Verdict.FATAL:
-        logger.critical("Telegram rejected the bot token; the sender stops: %s", outcome.reason)
-        writes.released.append({"b_id": row.id, "b_next": now})
-        sender.stop()
-    else:  # FAILED, or plain text that still did not parse
-        _fail(sender, row, outcome.reason or "failed")
-
-
-def _requeue(sender: Sender, lane: ChatLane, row: Claimed) -> None:
-    lane.push(row)
-    sender.in_memory += 1
-
-
-def _fail(sender: Sender, row: Claimed, reason: str) -> None:
-    sender.stats.failed += 1
-    logger.warning("delivery %d (%s %s) failed: %s", row.id, row.kind, row.ref, reason)
-    sender.writes.failed.append({"b_id": row.id, "b_attempts": row.attempts + 1, "b_error": reason})
-
-
-def _retry(sender: Sender, lane: ChatLane, row: Claimed, reason: str) -> None:
+    code = outcome.code or FailureCode.OTHER
+    reason = outcome.reason or code.value
     attempts = row.attempts + 1
-    config = sender.config
-    if attempts >= config.max_attempts:
-        _fail(sender, row, f"gave up after {attempts} attempts: {reason}")
-        return
-    sender.stats.retried += 1
-    delay = retry_delay(attempts, base=config.backoff_base, cap=config.backoff_max, rng=sender.rng)
-    next_at = utcnow() + timedelta(seconds=delay)
-    sender.writes.retried.append(
-        {"b_id": row.id, "b_attempts": attempts, "b_next": next_at, "b_error": reason}
-    )
+    if verdict is Verdict.SENT:
+        return RecordSent(
+            outcome.message_id, code=row.note_code or outcome.code, note=row.note or outcome.reason
+        )
+    if verdict is Verdict.FLOOD:
+        return PauseBot(outcome.retry_after)
+    if verdict is Verdict.MIGRATED:
+        assert outcome.new_chat_id is not None
+        return FollowMigration(outcome.new_chat_id)
+    if verdict is Verdict.PLAIN_TEXT:
+        if row.note_code is FailureCode.PLAIN_TEXT:  # plain text that still did not parse
+            return Fail(attempts, code, reason)
+        return ResendAsPlainText(as_plain_text(row.payload), PLAIN_TEXT_NOTE + reason, reason)
+    if verdict is Verdict.CHAT_CLOSED:
+        assert outcome.chat_status is not None
+        return CloseChat(outcome.chat_status, attempts, code, reason)
+    if verdict is Verdict.RETRY:
+        if attempts >= config.max_attempts:
+            return Fail(
+                attempts, FailureCode.GAVE_UP, f"gave up after {attempts} attempts: {reason}"
+            )
+        delay = retry_delay(attempts, base=config.backoff_base, cap=config.backoff_max, rng=rng)
+        return RetryAt(now + timedelta(seconds=delay), attempts, code, reason)
+    if verdict is Verdict.FATAL:
+        return StopSending(reason)
+    return Fail(attempts, code, reason)

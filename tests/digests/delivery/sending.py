@@ -59,8 +59,30 @@ async def queue(
         await enqueue(session=session, messages=[message], now=datetime.now(UTC))
 
 
-def make_sender(api: FakeBotAPI, sessionmaker, **overrides) -> Sender:
+class SimulatedClock:
+    """The sender's time in a test: it moves only when the sender waits, and at once.
+
+    Like the pacer tests' clock, but driving the whole send loop: a wait for a limit or a
+    429 returns immediately, with the clock moved on by exactly the time waited.
+    """
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` of simulated time."""
+        self.now += seconds
+        await asyncio.sleep(0)
+
+
+def make_sender(
+    api: FakeBotAPI, sessionmaker, *, clock: SimulatedClock | None = None, **overrides
+) -> Sender:
     """A sender on the recording fake with fast limits and short backoff."""
+    timing = {} if clock is None else {"clock": clock, "sleep": clock.sleep}
     options = dict(
         instance="test:send",
         limits=FAST,
@@ -70,7 +92,8 @@ def make_sender(api: FakeBotAPI, sessionmaker, **overrides) -> Sender:
         flush_interval=0.01,
     )
     options.update(overrides)
-    return Sender(bot=bot_for(api), sessionmaker=sessionmaker, config=SenderConfig(**options))
+    config = SenderConfig(**options)
+    return Sender(bot=bot_for(api), sessionmaker=sessionmaker, config=config, **timing)
 
 
 async def unfinished(sessionmaker) -> int:

@@ -14,8 +14,17 @@ from bot.fakeapi import (
     ServerError,
     Timeout,
 )
+from digests.delivery.failures import FailureCode
 from digests.models import ChatStatus, ChatType, DeliveryKind, DeliveryStatus, Priority
-from tests.digests.delivery.sending import add_chats, chat, drain, make_sender, queue, rows
+from tests.digests.delivery.sending import (
+    SimulatedClock,
+    add_chats,
+    chat,
+    drain,
+    make_sender,
+    queue,
+    rows,
+)
 
 
 async def test_sends_alerts_before_replies_before_digests_and_records_message_ids(sessionmaker):
@@ -45,17 +54,20 @@ async def test_sends_alerts_before_replies_before_digests_and_records_message_id
 
 
 async def test_a_429_makes_the_whole_bot_wait_retry_after_then_sends(sessionmaker):
-    api = FakeBotAPI()
+    clock = SimulatedClock()  # a real 30 s wait would outlast drain()'s 10 s
+    api = FakeBotAPI(clock=clock)
     first, second = await add_chats(sessionmaker, [601, 602])
     await queue(sessionmaker, first, "one")
     await queue(sessionmaker, second, "two")
-    api.fail_next(1, FloodWait(retry_after=1), chat_id=601)
+    api.fail_next(1, FloodWait(retry_after=30), chat_id=601)
 
-    await drain(make_sender(api, sessionmaker, concurrency=1), sessionmaker)
+    await drain(make_sender(api, sessionmaker, concurrency=1, clock=clock), sessionmaker)
 
     calls = api.calls_to("sendMessage")
     assert [c.params["chat_id"] for c in calls] == [601, 601, 602]
-    assert calls[1].at - calls[0].at >= 1.0  # neither chat was tried during the wait
+    # Neither chat was tried during the wait, and the wait was retry_after, not more.
+    assert 30.0 <= calls[1].at - calls[0].at < 30.1
+    assert calls[2].at - calls[0].at >= 30.0
     assert {row.status for row in await rows(sessionmaker)} == {DeliveryStatus.SENT}
 
 
@@ -86,6 +98,7 @@ async def test_attempts_are_bounded_and_the_reason_is_recorded(sessionmaker):
     [row] = await rows(sessionmaker)
     assert row.status is DeliveryStatus.FAILED and row.attempts == 3
     assert row.error == "gave up after 3 attempts: Service Unavailable"
+    assert row.error_code == FailureCode.GAVE_UP
     assert len(api.calls_to("sendMessage")) == 3
 
 
@@ -104,9 +117,11 @@ async def test_a_blocked_chat_is_marked_and_its_pending_rows_cancelled(sessionma
     by_part = {(r.chat_id, r.part): r for r in await rows(sessionmaker)}
     assert by_part[(blocked, 0)].status is DeliveryStatus.FAILED
     assert by_part[(blocked, 0)].error == "Forbidden: bot was blocked by the user"
+    assert by_part[(blocked, 0)].error_code == FailureCode.BLOCKED
     for part in (1, 2):
         assert by_part[(blocked, part)].status is DeliveryStatus.CANCELLED
         assert by_part[(blocked, part)].error.startswith("chat blocked")
+        assert by_part[(blocked, part)].error_code == FailureCode.BLOCKED
     assert by_part[(other, 0)].status is DeliveryStatus.SENT
 
 
@@ -125,6 +140,11 @@ async def test_kicked_deactivated_and_missing_chats_close(sessionmaker):
     assert (await chat(sessionmaker, deactivated)).status is ChatStatus.GONE
     assert (await chat(sessionmaker, missing)).status is ChatStatus.GONE
     assert {r.status for r in await rows(sessionmaker)} == {DeliveryStatus.FAILED}
+    assert [r.error_code for r in await rows(sessionmaker)] == [
+        FailureCode.KICKED,
+        FailureCode.DEACTIVATED,
+        FailureCode.CHAT_NOT_FOUND,
+    ]
 
 
 async def test_queued_rows_of_a_closed_chat_are_cancelled_not_sent(sessionmaker):
@@ -142,6 +162,7 @@ async def test_queued_rows_of_a_closed_chat_are_cancelled_not_sent(sessionmaker)
     assert len(api.calls_to("sendMessage")) == 2
     assert (await rows(sessionmaker))[-1].status is DeliveryStatus.CANCELLED
     assert (await rows(sessionmaker))[-1].error == "chat is blocked"
+    assert (await rows(sessionmaker))[-1].error_code == FailureCode.BLOCKED
 
 
 async def test_a_migrated_group_gets_its_new_id_and_the_message(sessionmaker):
@@ -171,6 +192,7 @@ async def test_html_that_does_not_parse_goes_as_plain_text_and_is_logged(session
     [row] = await rows(sessionmaker)
     assert row.status is DeliveryStatus.SENT
     assert row.error.startswith("sent as plain text after: Can't parse entities")
+    assert row.error_code == FailureCode.PLAIN_TEXT
     assert "template bug" in caplog.text
 
 
@@ -201,6 +223,7 @@ async def test_editing_or_deleting_a_vanished_message_fails_without_retrying(ses
     edit, delete = await rows(sessionmaker)
     assert (edit.status, edit.error) == (DeliveryStatus.FAILED, "Message to edit not found")
     assert (delete.status, delete.error) == (DeliveryStatus.FAILED, "Message to delete not found")
+    assert (edit.error_code, delete.error_code) == (FailureCode.MESSAGE_GONE,) * 2
     assert len(api.calls) == 3  # getMe, one edit, one delete: no retries
 
 

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.fakeapi import parse_telegram_html
+from digests.delivery.failures import FailureCode
 from digests.desk.alert_text import parse_alert, sanitise_html
-from digests.desk.progress import Tally, failure_reason, progress_of, tally_rows
+from digests.desk.progress import Tally, progress_of, tally_rows
 from digests.errors import AlertTextError
 
 
@@ -85,21 +86,17 @@ def test_anything_typed_is_valid_telegram_html_with_the_same_words(text):
     assert parse_telegram_html(draft.body) == text.strip()
 
 
-@pytest.mark.parametrize(
-    ("error", "reason"),
-    [
-        ("Forbidden: bot was blocked by the user", "blocked"),
-        ("Forbidden: bot was kicked from the supergroup chat", "kicked"),
-        ("Forbidden: user is deactivated", "deactivated"),
-        ("Bad Request: chat not found", "not_found"),
-        ("Bad Request: message to edit not found", "message_gone"),
-        ("Bad Request: message can't be deleted", "cannot_delete"),
-        ("Bad Request: something new", "something new"),
-        (None, "unknown"),
-    ],
-)
-def test_failure_reasons(error, reason):
-    assert failure_reason(error) == reason
+def test_failures_are_counted_by_code_and_rows_without_one_read_as_other():
+    tally = tally_rows(
+        [
+            ("failed", "blocked", 3),
+            ("failed", None, 2),  # stored before codes existed
+            ("failed", "a_code_from_a_newer_release", 1),
+            ("sent", None, 5),
+        ]
+    )
+    assert tally.failures == {FailureCode.BLOCKED: 3, FailureCode.OTHER: 3}
+    assert (tally.failed, tally.sent) == (6, 5)
 
 
 def test_progress_counts_rate_and_time_left():
@@ -107,7 +104,7 @@ def test_progress_counts_rate_and_time_left():
     tally = tally_rows(
         [
             ("sent", None, 60),
-            ("failed", "Forbidden: bot was blocked by the user", 20),
+            ("failed", "blocked", 20),
             ("pending", None, 120),
             ("cancelled", None, 0),
         ]

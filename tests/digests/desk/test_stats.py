@@ -10,6 +10,7 @@ from PIL import Image
 
 from bot.keyboards import parse_labels
 from digests.db import session_scope
+from digests.delivery.failures import FailureCode
 from digests.desk.chart import draw_chart
 from digests.desk.stats import collect_stats, day_range, events_per_day
 from digests.models import ChatEvent, ChatStatus, Delivery, DeliveryKind, DeliveryStatus
@@ -59,14 +60,15 @@ async def seed(sessionmaker):
                     at=at, telegram_chat_id=9, chat_type="private", event=event, campaign=campaign
                 )
             )
-        for n, (status, error, when) in enumerate(
+        for n, (status, code, when) in enumerate(
             [
                 (DeliveryStatus.SENT, None, NOW),
                 (DeliveryStatus.SENT, None, NOW),
                 (DeliveryStatus.SENT, None, NOW - timedelta(days=1)),
-                (DeliveryStatus.FAILED, "Forbidden: bot was blocked by the user", NOW),
-                (DeliveryStatus.FAILED, "Bad Request: chat not found", NOW),
-                (DeliveryStatus.FAILED, "Forbidden: bot was blocked by the user", NOW),
+                (DeliveryStatus.FAILED, FailureCode.BLOCKED, NOW),
+                (DeliveryStatus.FAILED, FailureCode.CHAT_NOT_FOUND, NOW),
+                (DeliveryStatus.FAILED, FailureCode.BLOCKED, NOW),
+                (DeliveryStatus.FAILED, None, NOW),  # from before codes: "other"
             ]
         ):
             session.add(
@@ -76,7 +78,8 @@ async def seed(sessionmaker):
                     ref=f"d{n}",
                     payload={},
                     status=status,
-                    error=error,
+                    error=f"Telegram's words for {code}",
+                    error_code=code,
                     created_at=when,
                     sent_at=when if status is DeliveryStatus.SENT else None,
                 )
@@ -92,8 +95,12 @@ async def test_collect_stats_counts_what_happened(sessionmaker):
     assert stats.joins == {"spring": [0, 1, 1], "": [0, 0, 1]}
     assert stats.leaves == {"": [0, 0, 1]}
     assert stats.sent == [0, 1, 2]
-    assert stats.failed == [0, 0, 3]
-    assert stats.failures == [("blocked", 2), ("not_found", 1)]
+    assert stats.failed == [0, 0, 4]
+    assert stats.failures == [
+        (FailureCode.BLOCKED, 2),
+        (FailureCode.CHAT_NOT_FOUND, 1),
+        (FailureCode.OTHER, 1),
+    ]
 
 
 async def test_the_chart_is_a_real_png_of_a_sensible_size(sessionmaker):
