@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event
+from sqlalchemy import Executable, event
 from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, CursorResult, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -80,3 +80,9 @@ def is_postgres(session_or_engine: AsyncSession | AsyncEngine) -> bool:
 def upsert_into(session: AsyncSession, model: type[Any]) -> PostgresInsert | SqliteInsert:
     """An INSERT for the session's dialect, with its ON CONFLICT clauses (PostgreSQL, SQLite)."""
     return postgres_insert(model) if is_postgres(session) else sqlite_insert(model)
+
+
+async def rows_changed(session: AsyncSession, statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; how many rows it changed."""
+    result = cast(CursorResult[Any], await session.execute(statement))
+    return result.rowcount or 0

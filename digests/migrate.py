@@ -65,7 +65,7 @@ def _drift(connection: Connection) -> list[Any]:
     context = MigrationContext.configure(
         connection, opts={"include_object": include_object, "compare_type": True}
     )
-    return compare_metadata(context, Base.metadata)
+    return list(compare_metadata(context, Base.metadata))
 
 
 async def _run_sync(url: str, fn: Any) -> Any:
@@ -79,9 +79,11 @@ async def _run_sync(url: str, fn: Any) -> Any:
 
 def current_revision(url: str) -> str | None:
     """The database's revision, or None for an empty database."""
-    return asyncio.run(_run_sync(url, _current))
+    revision: str | None = asyncio.run(_run_sync(url, _current))
+    return revision
 
 
 def schema_drift(url: str) -> list[Any]:
     """Differences between the models and a migrated database (empty when in step)."""
-    return asyncio.run(_run_sync(url, _drift))
+    drift: list[Any] = asyncio.run(_run_sync(url, _drift))
+    return drift

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -48,7 +48,7 @@ def _view(article: Article, source_title: str | None) -> ArticleView:
     )
 
 
-def _with_source():
+def _with_source() -> Select[Article, str | None]:
     return select(Article, Source.title).outerjoin(Source, Source.id == Article.source_id)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Row, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.archive.search_query import parse_query, to_fts5, to_websearch
@@ -50,7 +51,7 @@ class SearchHit:
         return [(t, h) for t, h in segments if t]
 
 
-def _filters(topic: str | None, since: datetime | None, params: dict) -> str:
+def _filters(topic: str | None, since: datetime | None, params: dict[str, Any]) -> str:
     clauses = ""
     if since is not None:
         clauses += " AND a.published_at >= :since"
@@ -64,8 +65,16 @@ def _filters(topic: str | None, since: datetime | None, params: dict) -> str:
     return clauses
 
 
-async def _sqlite(session, match, topic, since, limit, offset, now) -> list[SearchHit]:
-    params: dict = {"match": match, "limit": limit, "offset": offset}
+async def _sqlite(
+    session: AsyncSession,
+    match: str,
+    topic: str | None,
+    since: datetime | None,
+    limit: int,
+    offset: int,
+    now: datetime,
+) -> list[SearchHit]:
+    params: dict[str, Any] = {"match": match, "limit": limit, "offset": offset}
     params["now_jd"] = now.timestamp() / 86400.0 + UNIX_EPOCH_JULIAN_DAY
     where = _filters(topic, since, params)
     if "since" in params:
@@ -109,7 +118,7 @@ async def _sqlite(session, match, topic, since, limit, offset, now) -> list[Sear
     return [_hit(details[row.id], row.score) for row in ranked if row.id in details]
 
 
-def _hit(row, score: float) -> SearchHit:
+def _hit(row: Row[Any], score: float) -> SearchHit:
     published = row.published_at
     if isinstance(published, str):
         published = datetime.fromisoformat(published)
@@ -127,8 +136,16 @@ def _hit(row, score: float) -> SearchHit:
     )
 
 
-async def _postgres(session, websearch, topic, since, limit, offset, now) -> list[SearchHit]:
-    params: dict = {
+async def _postgres(
+    session: AsyncSession,
+    websearch: str,
+    topic: str | None,
+    since: datetime | None,
+    limit: int,
+    offset: int,
+    now: datetime,
+) -> list[SearchHit]:
+    params: dict[str, Any] = {
         "q": websearch,
         "limit": limit,
         "offset": offset,

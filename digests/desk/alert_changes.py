@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digests.db import rows_changed
 from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.desk.alert_state import (
     DELETE_WINDOW,
@@ -37,16 +38,16 @@ from digests.text.render import Renderer
 async def _cancel_pending(
     session: AsyncSession, ref: str, kind: DeliveryKind, now: datetime
 ) -> int:
-    result = await session.execute(
+    return await rows_changed(
+        session,
         update(Delivery)
         .where(
             Delivery.kind == kind,
             Delivery.ref == ref,
             Delivery.status == DeliveryStatus.PENDING,
         )
-        .values(status=DeliveryStatus.CANCELLED, error="cancelled by the desk", claimed_at=now)
+        .values(status=DeliveryStatus.CANCELLED, error="cancelled by the desk", claimed_at=now),
     )
-    return result.rowcount or 0
 
 
 async def _changeable(session: AsyncSession, alert_id: int) -> Alert:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digests.db import rows_changed
 from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.desk.alert_state import AlertState, alert_ref, alert_state
 from digests.desk.roles import audit
@@ -227,12 +228,13 @@ async def confirm_alert(
 ) -> AlertState:
     """Queue a draft to its audience at alert priority, audited; the sending as it starts."""
     # A conditional UPDATE, so two taps on Confirm (or two instances) queue it once.
-    claimed = await session.execute(
+    claimed = await rows_changed(
+        session,
         update(Alert)
         .where(Alert.id == alert_id, Alert.status == AlertStatus.DRAFT)
-        .values(status=AlertStatus.SENDING, confirmed_at=now)
+        .values(status=AlertStatus.SENDING, confirmed_at=now),
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         await find_alert(session=session, alert_id=alert_id)
         raise AlertStateError("alert_not_draft", alert_id)
     alert = await session.get(Alert, alert_id)
@@ -301,7 +303,12 @@ async def quiet_recipients(
         )
         .where(Chat.quiet_start.is_not(None), Chat.quiet_end.is_not(None))
     )
-    return sum(1 for zone, start, end in rows.all() if in_quiet_hours(now, zone, (start, end)))
+    quiet = [
+        zone
+        for zone, start, end in rows.tuples()
+        if start and end and in_quiet_hours(now, zone, (start, end))
+    ]
+    return len(quiet)
 
 
 async def topic_names(*, session: AsyncSession) -> dict[int, str]:

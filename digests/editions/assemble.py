@@ -88,7 +88,7 @@ def rank(article: Candidate, *, now: datetime) -> float:
     age_hours = max(0.0, (now - article.published_at).total_seconds() / 3600)
     recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
     size = STORY_SIZE_WEIGHT * math.log1p(max(0, article.story_size - 1))
-    return recency + size + SOURCE_PRIORITY_WEIGHT * article.source_priority
+    return float(recency + size + SOURCE_PRIORITY_WEIGHT * article.source_priority)
 
 
 def best_topic(article: Candidate, topic_order: Mapping[int, int]) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +31,9 @@ async def load_topics(*, session: AsyncSession) -> TopicBook:
     return TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
 
 
-def topic_rows(book: TopicBook, article: Article, entry_topics: Sequence[str], source_topics):
+def topic_rows(
+    book: TopicBook, article: Article, entry_topics: Sequence[str], source_topics: Sequence[str]
+) -> list[dict[str, Any]]:
     """article_topics rows for an article (pure apart from reading the article's fields)."""
     scores = tag_article(
         book.rules,

@@ -27,7 +27,7 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    return str(_stemmer.stemWord(word))
 
 
 def analyse(text: str) -> list[str]:

@@ -112,14 +112,14 @@ async def sync_catalog(*, session: AsyncSession, catalog: Catalog) -> None:
     for topic in existing.values():
         topic.active = False
     known_urls = set(await session.scalars(select(Source.url)))
-    for spec in catalog.sources:
-        if spec.url not in known_urls:
+    for source in catalog.sources:
+        if source.url not in known_urls:
             session.add(
                 Source(
-                    url=spec.url,
-                    title=spec.title,
-                    default_topics=list(spec.topics),
-                    priority=spec.priority,
+                    url=source.url,
+                    title=source.title,
+                    default_topics=list(source.topics),
+                    priority=source.priority,
                 )
             )
     await session.flush()

@@ -77,10 +77,11 @@ def _image_of(entry: Any) -> str | None:
     for key in ("media_thumbnail", "media_content"):
         for item in entry.get(key) or []:
             if isinstance(item, dict) and item.get("url"):
-                return item["url"]
+                return str(item["url"])
     for link in entry.get("links") or []:
         if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith("image/"):
-            return link.get("href")
+            href = link.get("href")
+            return str(href) if href else None
     image = entry.get("image")
     return image.get("href") if isinstance(image, dict) else None
 

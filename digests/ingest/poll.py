@@ -51,7 +51,9 @@ class PollOutcome:
     report: IngestReport = field(default_factory=IngestReport)
 
 
-async def _fetch(client, source: Source, limits: FetchLimits) -> FetchResult | FetchError:
+async def _fetch(
+    client: aiohttp.ClientSession, source: Source, limits: FetchLimits
+) -> FetchResult | FetchError:
     try:
         return await fetch_feed(
             client, source.url, limits=limits, etag=source.etag, last_modified=source.last_modified

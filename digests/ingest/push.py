@@ -59,6 +59,7 @@ async def ingest_document(
         for start in range(0, len(entries), CHUNK):
             chunk = entries[start : start + CHUNK]
             async with session_scope(sessionmaker) as session:
+                source: Source | None
                 if name is not None:
                     source = await push_source(session=session, name=name)
                 elif feed_source_id is not None:

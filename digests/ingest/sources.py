@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from digests.backoff import backoff_seconds
 from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.models import Chat, ChatType, DeliveryKind, Priority, Source, SourceKind, SourceStatus
 from digests.text.render import Renderer
@@ -44,8 +45,13 @@ def backoff_delay(
     error_count: int, schedule: Schedule, retry_after: int | None = None
 ) -> timedelta:
     """Exponential backoff after the n-th consecutive failure (n ≥ 1), honouring Retry-After."""
-    exponent = min(max(error_count - 1, 0), 20)
-    delay = min(schedule.backoff_max, schedule.backoff_base * (2**exponent))
+    delay = timedelta(
+        seconds=backoff_seconds(
+            error_count,
+            base=schedule.backoff_base.total_seconds(),
+            cap=schedule.backoff_max.total_seconds(),
+        )
+    )
     if retry_after:
         delay = max(delay, min(schedule.backoff_max, timedelta(seconds=retry_after)))
     return delay

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.enrich.linking import ArchiveIndex, LinkSettings, decide_link, terms_of
@@ -72,18 +73,34 @@ class Pipeline:
             await self._store_batch(session, entries[start : start + BATCH], source, now, report)
         return report
 
-    async def _existing(self, session, batch, source_id, hashes):
+    async def _existing(
+        self,
+        session: AsyncSession,
+        batch: Sequence[EntryData],
+        source_id: int | None,
+        hashes: Sequence[str],
+    ) -> tuple[dict[str, Article], dict[str, Article], dict[str, Article]]:
         urls = [e.url for e in batch]
         guids = [e.guid for e in batch if e.guid]
         source_match = Article.source_id == source_id if source_id else Article.source_id.is_(None)
-        conditions = [Article.url.in_(urls), Article.content_hash.in_(hashes)]
+        conditions: list[ColumnElement[bool]] = [
+            Article.url.in_(urls),
+            Article.content_hash.in_(hashes),
+        ]
         if guids:
             conditions.append(source_match & Article.guid.in_(guids))
         found = list(await session.scalars(select(Article).where(or_(*conditions))))
         by_guid = {a.guid: a for a in found if a.guid and a.source_id == source_id}
         return by_guid, {a.url: a for a in found}, {a.content_hash: a for a in found}
 
-    async def _store_batch(self, session, batch, source, now, report) -> None:
+    async def _store_batch(
+        self,
+        session: AsyncSession,
+        batch: Sequence[EntryData],
+        source: Source | None,
+        now: datetime,
+        report: IngestReport,
+    ) -> None:
         source_id = source.id if source is not None else None
         source_topics = list(source.default_topics) if source is not None else []
         hashes = [content_hash(e.title, e.text) for e in batch]
@@ -127,7 +144,9 @@ class Pipeline:
         report.added += len(fresh)
         report.updated += len(changed)
 
-    def _new_article(self, entry: EntryData, digest: str, source_id, now: datetime) -> Article:
+    def _new_article(
+        self, entry: EntryData, digest: str, source_id: int | None, now: datetime
+    ) -> Article:
         return Article(
             url=entry.url,
             guid=entry.guid,
@@ -164,7 +183,7 @@ class Pipeline:
         settings = self.settings.link
         new_stories: dict[int, Story] = {}
         joined: dict[int, list[Article]] = {}
-        related_rows = []
+        related_rows: list[dict[str, Any]] = []
         for article in articles:
             counts = terms_of(article.title, article.summary, article.text)
             decision = decide_link(index, counts, published=article.published_at, settings=settings)
@@ -213,7 +232,9 @@ class Pipeline:
         await session.flush()
 
 
-async def _widen_story(session: AsyncSession, story_id: int, first: datetime, last: datetime):
+async def _widen_story(
+    session: AsyncSession, story_id: int, first: datetime, last: datetime
+) -> None:
     story = await session.get(Story, story_id)
     if story is not None:
         story.first_published_at = min(story.first_published_at, first)

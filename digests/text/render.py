@@ -47,12 +47,14 @@ def _load_translations(locale_dir: Path, language: str) -> gettext.NullTranslati
     return Translations(buffer)
 
 
+def _language(env: Environment) -> str:
+    return str(env.globals["language"])
+
+
 @pass_environment
 def local_date(env: Environment, moment: datetime, tz: str) -> str:
     """A date in the reader's zone and language, e.g. 'Monday, 30 November 2026'."""
-    return format_date(
-        moment.astimezone(ZoneInfo(tz)).date(), "full", locale=env.globals["language"]
-    )
+    return format_date(moment.astimezone(ZoneInfo(tz)).date(), "full", locale=_language(env))
 
 
 @pass_environment
@@ -62,7 +64,7 @@ def local_time(
     """A time in the reader's zone: '07:45', or with the day when not on the reference's day."""
     zone = ZoneInfo(tz)
     local = moment.astimezone(zone)
-    language = env.globals["language"]
+    language = _language(env)
     if reference is None or local.date() == reference.astimezone(zone).date():
         return format_time(local, "HH:mm", locale=language)
     day = format_skeleton("MMMd", local, locale=language)
@@ -74,15 +76,13 @@ def weekday_name(env: Environment, day: int | None) -> str:
     """The weekday's name (0 = Monday) in the template's language."""
     if day is None:
         return ""
-    return get_day_names("wide", locale=env.globals["language"])[day]
+    return str(get_day_names("wide", locale=_language(env))[day])
 
 
 @pass_environment
 def age(env: Environment, moment: datetime, now: datetime) -> str:
     """How long ago, in words: '3 hours ago'."""
-    return format_timedelta(
-        moment - now, add_direction=True, threshold=1.0, locale=env.globals["language"]
-    )
+    return format_timedelta(moment - now, add_direction=True, threshold=1.0, locale=_language(env))
 
 
 FILTERS = {

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, and_, bindparam, exists, literal, or_, select, update
+from sqlalchemy import Table, and_, bindparam, exists, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.db import is_postgres
+from digests.db import is_postgres, rows_changed
 from digests.delivery.failures import FailureCode
 from digests.models import Chat, ChatStatus, ChatType, Delivery, DeliveryKind, DeliveryStatus
 
@@ -205,15 +205,13 @@ async def _follow_migration(
 ) -> None:
     """Point the chat at its supergroup; when newsbot already knows that id, mark it migrated."""
     taken = exists(select(literal(1)).select_from(chats).where(chats.c.telegram_id == b_new))
-    moved = cast(
-        CursorResult[Any],
-        await session.execute(
-            update(chats)
-            .where(chats.c.id == b_chat, ~taken)
-            .values(telegram_id=b_new, type=ChatType.SUPERGROUP, updated_at=b_at)
-        ),
+    moved = await rows_changed(
+        session,
+        update(chats)
+        .where(chats.c.id == b_chat, ~taken)
+        .values(telegram_id=b_new, type=ChatType.SUPERGROUP, updated_at=b_at),
     )
-    if moved.rowcount == 0:
+    if moved == 0:
         await session.execute(
             update(chats)
             .where(chats.c.id == b_chat, chats.c.telegram_id != b_new)
@@ -228,7 +226,8 @@ async def recover_in_flight(*, session: AsyncSession, instance: str, stale_befor
     duplicate, dropping it risks a loss. newsbot prefers the duplicate (at-least-once),
     bounded by what was in flight when the process died.
     """
-    result = await session.execute(
+    return await rows_changed(
+        session,
         update(deliveries)
         .where(
             deliveries.c.status == DeliveryStatus.SENDING,
@@ -238,6 +237,5 @@ async def recover_in_flight(*, session: AsyncSession, instance: str, stale_befor
                 and_(deliveries.c.claimed_at.is_not(None), deliveries.c.claimed_at < stale_before),
             ),
         )
-        .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None)
+        .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None),
     )
-    return cast(CursorResult[Any], result).rowcount or 0
