@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bot.cli.common import ensure_schema, user_error_text, with_database
-from digests.config import Settings
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 
 def _now() -> datetime:
