@@ -73,7 +73,7 @@ def run(settings: Settings, apply: bool | None) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
-# The one place subcommands are registered, in the order `newsbot --help` lists them.
+# The one place subcommands are registered (`newsbot --help` lists them alphabetically).
 for command in (run, db, preview, ingest, sources, topics, send, stats):
     cli.add_command(command)
 

@@ -7,7 +7,7 @@ import struct
 from bot.context import services_of
 from digests.db import session_scope
 from digests.readers.chats import get_chat
-from tests.bot.cli.test_cli import newsbot
+from tests.bot.cli.running import newsbot
 from tests.digests.delivery.sending import drain, make_sender, queue
 
 OWNER = 1001
