@@ -48,7 +48,7 @@ def stats(settings: Settings, days: int, chart_path: Path | None, language: str 
     """Print the figures /stats shows: subscribers, joins and leaves, deliveries, failures."""
     from bot.keyboards import parse_labels
     from digests import migrate
-    from digests.desk.chart import draw_chart
+    from digests.desk.chart import ChartsUnavailable, draw_chart
     from digests.text.render import Renderer
 
     if migrate.current_revision(settings.database_url) is None:
@@ -61,6 +61,8 @@ def stats(settings: Settings, days: int, chart_path: Path | None, language: str 
         labels = parse_labels(renderer.render("desk/chart_labels.txt", language=language))
         try:
             chart_path.write_bytes(draw_chart(figures, labels))
+        except ChartsUnavailable:
+            fail(renderer.render("desk/charts_missing.txt", language=language), code=1)
         except OSError as exc:
             fail(f"--chart: cannot write {chart_path}: {exc.strerror}")
         click.echo(f"chart: {chart_path}", err=True)
