@@ -35,14 +35,22 @@ def _logging_restored() -> Iterator[None]:
     # the command returns; pytest's own capture handlers must come back afterwards.
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
-    named = {name: logging.getLogger(name).level for name in logging.root.manager.loggerDict}
+    levels = {name: logger.level for name, logger in _loggers()}
     try:
         yield
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
-        for name, named_level in named.items():
-            logging.getLogger(name).setLevel(named_level)
+        for name, logger in _loggers():
+            logger.setLevel(levels.get(name, logging.NOTSET))
+
+
+def _loggers() -> list[tuple[str, logging.Logger]]:
+    return [
+        (name, logger)
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    ]
 
 
 def newsbot(*args: str, cwd: Path, _input: str | None = None, **env: str) -> Ran:
