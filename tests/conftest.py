@@ -91,6 +91,16 @@ def renderer() -> Renderer:
     return Renderer()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests that download (marked network) unless `-m` names that marker."""
+    if "network" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="downloads from the package index: run `pytest -m network`")
+    for item in items:
+        if item.get_closest_marker("network") is not None:
+            item.add_marker(skip)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Say how many database tests ran on each backend, so CI logs show both."""
     counts: dict[str, dict[str, int]] = {}

@@ -7,12 +7,11 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from digests.config import Settings
-from digests.db import async_url, create_engine, create_sessionmaker
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+    from digests.config import Settings
     from digests.errors import UserError
 
 T = TypeVar("T")
@@ -35,6 +34,8 @@ def user_error_text(settings: Settings, error: UserError) -> str:
 
 def database_label(settings: Settings) -> str:
     """The database URL as it may be shown: without its password."""
+    from digests.db import async_url
+
     return async_url(settings.database_url).render_as_string(hide_password=True)
 
 
@@ -54,6 +55,7 @@ def ensure_schema(settings: Settings, *, apply: bool | None) -> None:
     PostgreSQL, where several instances may start at once.
     """
     from digests import migrate
+    from digests.db import async_url
 
     if apply is None:
         apply = async_url(settings.database_url).get_backend_name() == "sqlite"
@@ -74,6 +76,8 @@ async def with_database(
     settings: Settings, work: Callable[[async_sessionmaker[AsyncSession]], Awaitable[T]]
 ) -> T:
     """Run `work` with a sessionmaker on the configured database, then close the engine."""
+    from digests.db import create_engine, create_sessionmaker
+
     engine = create_engine(settings.database_url)
     try:
         return await work(create_sessionmaker(engine))

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from bot.cli.common import ensure_schema, user_error_text, with_database
-from digests.config import Settings
+
+if TYPE_CHECKING:
+    from digests.config import Settings
+
+
+# Files with at least this many articles show a progress bar while they are ingested.
+PROGRESS_FROM = 1000
 
 
 def _now() -> datetime:
@@ -65,33 +72,37 @@ async def _read(source: str, settings: Settings) -> bytes:
 @click.pass_obj
 def ingest(settings: Settings, source: str, verbose: bool) -> None:
     """Ingest a feed file, a feed URL, or JSON Lines of articles (- reads standard input)."""
-    from tqdm import tqdm
-
     from digests.ingest.push import ingest_document
     from digests.ingest.setup import enrich_settings
     from digests.ingest.store import Pipeline
 
     _prepare(settings)
     data = asyncio.run(_read(source, settings))
-    bar: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        bars: list[Any] = []
 
-    def on_total(total: int) -> None:
-        bar["bar"] = tqdm(total=total, unit="article", file=sys.stderr, disable=total < 1000)
+        def on_total(total: int) -> None:
+            # Small files finish before a bar would say anything.
+            if total >= PROGRESS_FROM:
+                bar = click.progressbar(length=total, label="articles", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
 
-    async def work(sessionmaker: Any) -> Any:
-        return await ingest_document(
-            sessionmaker=sessionmaker,
-            data=data,
-            origin=None if source == "-" else source,
-            pipeline=Pipeline(enrich_settings(settings)),
-            now=_now(),
-            progress=lambda n: bar["bar"].update(n),
-            on_total=on_total,
-        )
+        def progress(count: int) -> None:
+            for bar in bars:
+                bar.update(count)
 
-    report = asyncio.run(with_database(settings, work))
-    if "bar" in bar:
-        bar["bar"].close()
+        async def work(sessionmaker: Any) -> Any:
+            return await ingest_document(
+                sessionmaker=sessionmaker,
+                data=data,
+                origin=None if source == "-" else source,
+                pipeline=Pipeline(enrich_settings(settings)),
+                now=_now(),
+                progress=progress,
+                on_total=on_total,
+            )
+
+        report = asyncio.run(with_database(settings, work))
     click.echo(f"added {report.added}, updated {report.updated}, skipped {report.skipped_total}")
     for reason, count in report.skipped.most_common():
         click.echo(f"  skipped {count}: {reason}")

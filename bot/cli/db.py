@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from bot.cli.common import database_label, fail
-from digests.config import Settings
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 
 @click.group()

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import fail
-from bot.keyboards import parse_labels
-from digests import migrate
-from digests.config import Settings
-from digests.db import create_engine, create_sessionmaker, session_scope
-from digests.desk.chart import draw_chart
-from digests.desk.stats import Stats, collect_stats
-from digests.models import utcnow
-from digests.text.render import Renderer
+
+if TYPE_CHECKING:
+    from digests.config import Settings
+    from digests.desk.stats import Stats
 
 
 async def _collect(settings: Settings, days: int) -> Stats:
+    from digests.db import create_engine, create_sessionmaker, session_scope
+    from digests.desk.stats import collect_stats
+    from digests.models import utcnow
+
     engine = create_engine(settings.database_url)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
@@ -45,6 +46,11 @@ async def _collect(settings: Settings, days: int) -> Stats:
 @click.pass_obj
 def stats(settings: Settings, days: int, chart_path: Path | None, language: str | None) -> None:
     """Print the figures /stats shows: subscribers, joins and leaves, deliveries, failures."""
+    from bot.keyboards import parse_labels
+    from digests import migrate
+    from digests.desk.chart import ChartsUnavailable, draw_chart
+    from digests.text.render import Renderer
+
     if migrate.current_revision(settings.database_url) is None:
         fail("the database is empty: run `newsbot db upgrade` first")
     figures = asyncio.run(_collect(settings, days))
@@ -55,6 +61,8 @@ def stats(settings: Settings, days: int, chart_path: Path | None, language: str 
         labels = parse_labels(renderer.render("desk/chart_labels.txt", language=language))
         try:
             chart_path.write_bytes(draw_chart(figures, labels))
+        except ChartsUnavailable:
+            fail(renderer.render("desk/charts_missing.txt", language=language), code=1)
         except OSError as exc:
             fail(f"--chart: cannot write {chart_path}: {exc.strerror}")
         click.echo(f"chart: {chart_path}", err=True)

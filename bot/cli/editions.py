@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
 from bot.cli.common import fail
-from digests import migrate
-from digests.config import Settings
-from digests.db import create_engine, create_sessionmaker, session_scope
-from digests.editions.assemble import Limits
-from digests.editions.preview import PreviewError, parse_duration, preview_digest, to_terminal
-from digests.ingest.catalog import load_catalog, sync_catalog
-from digests.models import utcnow
-from digests.text.render import Renderer
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 
 async def _preview(
     settings: Settings, slugs: list[str] | None, since: str, language: str, timezone: str
 ) -> list[str]:
+    from digests.db import create_engine, create_sessionmaker, session_scope
+    from digests.editions.assemble import Limits
+    from digests.editions.preview import parse_duration, preview_digest
+    from digests.ingest.catalog import load_catalog, sync_catalog
+    from digests.models import utcnow
+    from digests.text.render import Renderer
+
     engine = create_engine(settings.database_url)
     try:
         sessionmaker = create_sessionmaker(engine)
@@ -62,6 +65,9 @@ def preview(
     raw: bool,
 ) -> None:
     """Print the digest the archive would give now (no bot token needed)."""
+    from digests import migrate
+    from digests.editions.preview import PreviewError, to_terminal
+
     timezone = timezone or settings.default_timezone
     try:
         ZoneInfo(timezone)

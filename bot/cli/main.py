@@ -1,6 +1,12 @@
-"""The `newsbot` command line: run the bot, manage the database, and the tools later added."""
+"""The `newsbot` command line: run the bot, manage the database, and the tools later added.
+
+Only click loads with this module: each command imports what it needs (SQLAlchemy, Alembic,
+matplotlib, the bot) when it runs, so `newsbot --version` and `--help` answer at once.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,9 +17,9 @@ from bot.cli.desk import stats
 from bot.cli.editions import preview
 from bot.cli.sending import send
 from digests import __version__
-from digests.config import Settings, SettingsError, load_settings
-from digests.ingest.catalog import CatalogError, load_catalog
-from digests.logs import configure_logging
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,6 +27,9 @@ from digests.logs import configure_logging
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """newsbot: a newsroom's digests, breaking alerts and archive on Telegram."""
+    from digests.config import SettingsError, load_settings
+    from digests.logs import configure_logging
+
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -40,6 +49,8 @@ def run(settings: Settings, apply: bool | None) -> None:
     from telegram import Update
 
     from bot.app import build_application
+    from digests.config import SettingsError
+    from digests.ingest.catalog import CatalogError, load_catalog
 
     try:
         _ = settings.token
@@ -62,7 +73,7 @@ def run(settings: Settings, apply: bool | None) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
-# The one place subcommands are registered, in the order `newsbot --help` lists them.
+# The one place subcommands are registered (`newsbot --help` lists them alphabetically).
 for command in (run, db, preview, ingest, sources, topics, send, stats):
     cli.add_command(command)
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.cli.common import ensure_schema, fail, migrate_option
-from digests.config import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 
 @click.command()
@@ -17,6 +20,7 @@ from digests.config import Settings, SettingsError
 def send(settings: Settings, apply: bool | None) -> None:
     """Send what the outbox holds, at Telegram's limits, until SIGTERM."""
     from bot.sending import serve_sender
+    from digests.config import SettingsError
 
     try:
         _ = settings.token

@@ -1,25 +1,43 @@
-"""The /stats chart: one PNG with four panels, drawn off-screen with matplotlib."""
+"""The /stats chart: one PNG with four panels, drawn off-screen with matplotlib.
+
+matplotlib comes with the `charts` extra (pip install 'newsbot[charts]'); without it,
+draw_chart raises ChartsUnavailable and the figures are shown as text.
+"""
 
 from __future__ import annotations
 
 import io
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display: a server draws to memory
-
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from digests.desk.stats import Stats
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 11, 8, 100
 MAX_CAMPAIGNS = 6
 
 
+class ChartsUnavailable(RuntimeError):
+    """matplotlib is not installed: this newsbot was installed without the charts extra."""
+
+
+def _figure_class() -> type[Figure]:
+    # Imported on first use: matplotlib costs about half a second and 100 MB, for /stats only.
+    try:
+        import matplotlib
+    except ImportError as exc:
+        raise ChartsUnavailable("matplotlib is not installed") from exc
+    matplotlib.use("Agg")  # no display: a server draws to memory
+    from matplotlib.figure import Figure
+
+    return Figure
+
+
 def draw_chart(stats: Stats, labels: dict[str, str]) -> bytes:
     """The figures as a PNG: subscribers by topic, joins and leaves, deliveries, failures."""
     # Figure() instead of pyplot: no global state, safe in a long-running process.
-    figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
+    figure = _figure_class()(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     (topics, people), (deliveries, failures) = figure.subplots(2, 2)
     days = [day.strftime("%d.%m") for day in stats.days]
     positions = range(len(days))

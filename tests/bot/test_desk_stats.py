@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import struct
+import sys
+
+import pytest
 
 from bot.context import services_of
 from digests.db import session_scope
 from digests.readers.chats import get_chat
-from tests.bot.cli.test_cli import newsbot
+from tests.bot.cli.running import newsbot
 from tests.digests.delivery.sending import drain, make_sender, queue
 
 OWNER = 1001
+CHARTS_MISSING = "Charts need the charts extra: pip install 'newsbot[charts]'"
+
+
+@pytest.fixture
+def without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if newsbot were installed without the charts extra: importing matplotlib fails."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
 
 
 async def test_stats_answers_with_a_png_chart_and_a_summary(application, api, deliver):
@@ -70,3 +80,42 @@ def test_newsbot_stats_on_an_empty_database_says_what_to_do(tmp_path):
     result = newsbot("stats", cwd=tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'none.db'}")
     assert result.returncode == 2
     assert "run `newsbot db upgrade` first" in result.stderr
+
+
+async def test_stats_without_the_charts_extra_sends_the_figures_and_says_how(
+    application, api, deliver, without_matplotlib
+):
+    await deliver(api.user_message("/start", user_id=555))
+
+    await deliver(api.user_message("/stats"))
+
+    assert api.calls_to("sendPhoto") == []
+    assert api.sent_messages(chat_id=OWNER)[-1]["plain_text"].splitlines() == [
+        "Stats for the last 14 days",
+        "Active chats: 1",
+        "Joined: 1 · left: 0",
+        "Delivered: 0 · failed: 0",
+        "Best campaign: no campaign (1 joins)",
+        "",
+        CHARTS_MISSING,
+    ]
+
+
+async def test_the_charts_hint_is_translated(application, api, deliver, without_matplotlib):
+    await deliver(api.user_message("/stats", language_code="pl"))
+
+    text = api.sent_messages(chat_id=OWNER)[-1]["plain_text"]
+    assert text.endswith("Wykresy wymagają dodatku charts: pip install 'newsbot[charts]'")
+
+
+def test_newsbot_stats_chart_without_the_charts_extra(tmp_path, without_matplotlib):
+    url = f"sqlite:///{tmp_path / 'stats.sqlite3'}"
+    assert newsbot("db", "upgrade", cwd=tmp_path, DATABASE_URL=url).returncode == 0
+    chart = tmp_path / "chart.png"
+
+    result = newsbot("stats", "--chart", str(chart), cwd=tmp_path, DATABASE_URL=url)
+
+    assert result.returncode == 1
+    assert result.stdout.startswith("Stats for the last 14 days (")
+    assert result.stderr == f"newsbot: {CHARTS_MISSING}\n"
+    assert not chart.exists()

@@ -3,14 +3,48 @@
 from __future__ import annotations
 
 import asyncio
+import re
+import shutil
+from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Integer, Table, text
 
 from digests import migrate
 from digests.db import create_engine
 from digests.models import Base
+from digests.resources import migrations_dir
 from tests.databases import PostgresDatabase, postgres_server_url
+
+
+def assert_one_head(location: Path) -> None:
+    """Fail, saying how to fix it, when the revisions in location end in more than one head."""
+    heads = sorted(ScriptDirectory(str(location)).get_heads())
+    assert len(heads) == 1, (
+        f"the migrations end in {len(heads)} heads ({', '.join(heads)}), and `newsbot db upgrade` "
+        "refuses to choose: rebase your revision onto the current head (set its down_revision "
+        "to the newest revision on main and renumber its file)"
+    )
+
+
+def test_the_migrations_end_in_one_head():
+    assert_one_head(migrations_dir())
+
+
+def test_a_revision_written_in_parallel_is_a_second_head_and_fails(tmp_path):
+    copy = Path(shutil.copytree(migrations_dir(), tmp_path / "migrations"))
+    script = ScriptDirectory(str(copy))
+    head = script.get_revision(script.get_current_head())
+    # Another branch added its revision on top of the same parent as ours: siblings.
+    (copy / "versions" / "0099_parallel_branch.py").write_text(
+        f'revision = "0099"\ndown_revision = {head.down_revision!r}\n'
+        "branch_labels = None\ndepends_on = None\n\n\n"
+        "def upgrade() -> None:\n    pass\n\n\ndef downgrade() -> None:\n    pass\n"
+    )
+    heads = re.escape(", ".join(sorted([head.revision, "0099"])))
+    with pytest.raises(AssertionError, match=rf"2 heads \({heads}\).*rebase your revision"):
+        assert_one_head(copy)
 
 
 def test_sqlite_upgrade_from_empty_file_reaches_head_without_drift(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
+from tests.bot.cli.running import newsbot
 from tests.conftest import TEST_TOKEN
 
 pytestmark = pytest.mark.e2e
@@ -64,27 +65,19 @@ async def start_bot(
 ) -> AsyncIterator[RunningBot]:
     """`newsbot run` on a fresh SQLite file, polling the fake Bot API over loopback HTTP.
 
-    With `archive`, the shipped sample feed is ingested first (`newsbot ingest`).
+    With `archive`, the shipped sample feed is ingested first (`newsbot ingest`, in process).
     """
     api = FakeBotAPI()
     database_url = f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
+    if archive:
+        # Setting the scene, not under test: in process (`newsbot ingest` has its own tests),
+        # on a thread because the command runs its own event loop.
+        ingested = await asyncio.to_thread(
+            newsbot, "ingest", str(SAMPLE_FEED), cwd=tmp_path, DATABASE_URL=database_url
+        )
+        assert ingested.returncode == 0, ingested.stderr
     async with FakeBotAPIServer(api, token=TEST_TOKEN) as server:
         environment = newsbot_environment(server.base_url, database_url, **env)
-        if archive:
-            ingest = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "ingest",
-                str(SAMPLE_FEED),
-                cwd=tmp_path,
-                env=environment,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
-            )
-            _, errors = await ingest.communicate()
-            assert ingest.returncode == 0, errors.decode()
         log_path = tmp_path / "newsbot.log"
         with log_path.open("wb") as log:
             process = await asyncio.create_subprocess_exec(

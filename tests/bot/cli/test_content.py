@@ -1,11 +1,11 @@
-"""`newsbot ingest`, `sources` and `topics` as an operator runs them (real processes)."""
+"""`newsbot ingest`, `sources` and `topics` as an operator runs them."""
 
 from __future__ import annotations
 
 import json
 
 from bot.app import build_application
-from tests.bot.cli.test_cli import newsbot
+from tests.bot.cli.running import newsbot
 
 
 def test_ingest_jsonl_twice_then_retag(tmp_path):

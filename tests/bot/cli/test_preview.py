@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.bot.cli.test_cli import newsbot
+from tests.bot.cli.running import newsbot
 
 SAMPLE = Path(__file__).resolve().parents[3] / "samples" / "newsroom.xml"
 

@@ -25,6 +25,8 @@ class FeedServer:
         self.app.router.add_get("/gone", self.gone)
         self.runner = web.AppRunner(self.app)
         self.base = ""
+        # /slow answers only when the server stops: a client times out, and nobody waits on.
+        self.released = asyncio.Event()
 
     async def start(self) -> None:
         await self.runner.setup()
@@ -34,6 +36,7 @@ class FeedServer:
         self.base = f"http://127.0.0.1:{port}"
 
     async def stop(self) -> None:
+        self.released.set()
         await self.runner.cleanup()
 
     async def rss(self, request: web.Request) -> web.Response:
@@ -69,7 +72,7 @@ class FeedServer:
         raise web.HTTPFound("/rss" if n == 0 else f"/redirect/{n - 1}")
 
     async def slow(self, request: web.Request) -> web.Response:
-        await asyncio.sleep(5)
+        await self.released.wait()
         return web.Response(body=feeds.RSS20)
 
     async def broken(self, request: web.Request) -> web.Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import aiohttp
 import pytest
 
@@ -47,8 +49,8 @@ async def test_gzip_and_redirects(server, client):
 async def test_caps_timeouts_and_http_errors(server, client):
     with pytest.raises(FetchError, match="byte cap"):
         await fetch_feed(client, server.base + "/big", limits=LIMITS)
-    with pytest.raises(FetchError, match="timed out"):
-        await fetch_feed(client, server.base + "/slow", limits=LIMITS)
+    with pytest.raises(FetchError, match=r"timed out after 0\.2 s"):
+        await fetch_feed(client, server.base + "/slow", limits=replace(LIMITS, timeout_seconds=0.2))
     with pytest.raises(FetchError, match="HTTP 503") as error:
         await fetch_feed(client, server.base + "/gone", limits=LIMITS)
     assert error.value.retry_after == 120
