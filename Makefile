@@ -17,8 +17,12 @@ run: $(BIN)/newsbot
 test: $(BIN)/newsbot
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Style, formatting, the import contracts (.importlinter) and the types.
 lint: $(BIN)/newsbot
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
