@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.flood_guard import FloodGuard
+from bot.updates import chat_of
 from digests.config import Settings
 from digests.db import session_scope
 from digests.models import Chat, ChatType, utcnow
@@ -48,12 +49,19 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     @property
     def services(self) -> Services:
         """The application's services."""
-        return self.application.bot_data[SERVICES_KEY]
+        return services_of(self.application)
 
     @property
     def settings(self) -> Settings:
         """The settings read at start."""
         return self.services.settings
+
+    @property
+    def chat_store(self) -> dict[Any, Any]:
+        """This chat's chat_data, for handlers whose updates always come from a chat."""
+        if self.chat_data is None:
+            raise RuntimeError("the update has no chat, hence no chat_data: check the filters")
+        return self.chat_data
 
     def session(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One transaction for this update: committed on success, rolled back on error."""
@@ -66,8 +74,7 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
         self, session: AsyncSession, update: Update, *, campaign: str | None = None
     ) -> Chat:
         """The update's chat row, registered on first contact (language from the user)."""
-        chat, user = update.effective_chat, update.effective_user
-        assert chat is not None
+        chat, user = chat_of(update), update.effective_user
         registration = await register_chat(
             session=session,
             info=ChatInfo(
@@ -99,4 +106,7 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
 
 def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
     """The services stored on an application."""
-    return application.bot_data[SERVICES_KEY]
+    services = application.bot_data[SERVICES_KEY]
+    if not isinstance(services, Services):
+        raise RuntimeError("the application was not built by build_application()")
+    return services

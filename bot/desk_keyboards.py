@@ -32,7 +32,11 @@ def parse_audience(key: str) -> tuple[str, int | None]:
 
 
 def draft_keyboard(
-    alert_id: int, counts: AudienceCounts, audience: str, topic_id: int | None, labels: dict
+    alert_id: int,
+    counts: AudienceCounts,
+    audience: str,
+    topic_id: int | None,
+    labels: dict[str, str],
 ) -> InlineKeyboardMarkup:
     """Audience choices with their counts (the chosen one ticked), then Confirm and Cancel."""
 
@@ -62,14 +66,14 @@ def draft_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def sending_keyboard(alert_id: int, labels: dict) -> InlineKeyboardMarkup:
+def sending_keyboard(alert_id: int, labels: dict[str, str]) -> InlineKeyboardMarkup:
     """The Cancel button under an alert being sent."""
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(labels["stop"], callback_data=f"{ALERT_CANCEL}{alert_id}")]]
     )
 
 
-def sources_keyboard(sources: Sequence[Source], labels: dict) -> InlineKeyboardMarkup:
+def sources_keyboard(sources: Sequence[Source], labels: dict[str, str]) -> InlineKeyboardMarkup:
     """Pause or resume, and remove, for each source."""
     rows = []
     for source in sources:
@@ -88,7 +92,7 @@ def sources_keyboard(sources: Sequence[Source], labels: dict) -> InlineKeyboardM
     return InlineKeyboardMarkup(rows)
 
 
-def confirm_removal_keyboard(source_id: int, labels: dict) -> InlineKeyboardMarkup:
+def confirm_removal_keyboard(source_id: int, labels: dict[str, str]) -> InlineKeyboardMarkup:
     """Removing a source asks once more."""
     return InlineKeyboardMarkup(
         [

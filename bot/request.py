@@ -14,6 +14,7 @@ import json
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -70,10 +71,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        write_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        connect_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        pool_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; returns (HTTP status, body) for PTB to interpret."""
         if self._session is None or self._session.closed:
@@ -105,7 +106,7 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
 
 
-def _pick(value: float | None | DefaultValue, default: float | None) -> float | None:
+def _pick(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 

@@ -29,7 +29,8 @@ def user_error_text(settings: Settings, error: UserError) -> str:
     from digests.text.telegram_html import plain_text
 
     renderer = Renderer(default_language=settings.default_language)
-    return plain_text(renderer.render(error.template, **error.values()))
+    text = renderer.render(error.template, language=settings.default_language, **error.values())
+    return plain_text(text)
 
 
 def database_label(settings: Settings) -> str:

@@ -29,6 +29,7 @@ from .faults import (
     error_body,
     make_fault,
 )
+from .jsontypes import JSON
 from .media import MEDIA_KINDS
 from .messages import MessagesMixin
 from .methods import MethodsMixin
@@ -40,6 +41,8 @@ from .waiting import Notifier, WaitingMixin
 __all__ = ["FakeBotAPI"]
 
 _NOT_FOUND = error_body(404, "Not Found")
+# A Bot API method: the decoded params in, the "result" of its answer out.
+MethodHandler = Callable[[JSON], object]
 # Methods that deliver something to a chat, hence fail when the bot is blocked there.
 _DELIVERING_PREFIXES = ("send", "copymessage", "forwardmessage", "editmessage")
 
@@ -61,17 +64,17 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
         self.strict_html = strict_html  # see telegram_html: reject a bare "&"
         self.calls: list[Call] = []
         self._calls_by_method: defaultdict[str, list[Call]] = defaultdict(list)
-        self._sent: list[dict] = []
+        self._sent: list[JSON] = []
         self._chats: dict[int, ChatState] = {}
         self._usernames: dict[str, int] = {}
-        self._users: dict[int, dict] = {}
+        self._users: dict[int, JSON] = {}
         self._rules: list[FaultRule] = []
         self._lock = threading.RLock()
         self._calls_changed = Notifier()
         self._updates_changed = Notifier()
-        self._updates: deque[dict] = deque()
+        self._updates: deque[JSON] = deque()
         self._next_update_id = 1
-        self._handlers: dict[str, tuple[str, Any]] = {}
+        self._handlers: dict[str, tuple[str, MethodHandler]] = {}
         for attr in dir(self):
             if attr.startswith("_api_"):
                 name = attr[5:]
@@ -178,7 +181,7 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
             self.calls.clear()
             self._calls_by_method.clear()
 
-    def sent_messages(self, chat_id: int | None = None) -> list[dict]:
+    def sent_messages(self, chat_id: int | None = None) -> list[JSON]:
         """Records of messages the bot sent (to ``chat_id`` or anywhere), oldest first.
 
         Each record is the decoded request params (raw ``text``/``caption``,
@@ -187,7 +190,7 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
         """
         return list(self._sent_list(chat_id))
 
-    def message(self, chat_id: int, message_id: int) -> dict | None:
+    def message(self, chat_id: int, message_id: int) -> JSON | None:
         """The current Message JSON (after edits), or None if deleted or unknown."""
         chat = self._chats.get(chat_id)
         return None if chat is None else chat.messages.get(message_id)
@@ -202,14 +205,14 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
         with self._lock:
             return self._chat(chat_id)
 
-    def _sent_list(self, chat_id: Any) -> list[dict]:
+    def _sent_list(self, chat_id: Any) -> list[JSON]:
         if chat_id is None:
             return self._sent
         chat = self._chats.get(chat_id)
         return chat.sent if chat is not None else []
 
     # ----------------------------------------------------------------------- dispatch
-    def handle(self, method: str, params: dict) -> dict:
+    def handle(self, method: str, params: JSON) -> JSON:
         """Answer one Bot API call with its full JSON body; transport faults raise."""
         call, early = self._begin(method, params)
         if isinstance(early, Delay):
@@ -217,8 +220,8 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
         return early if early is not None else self._finish(call)
 
     async def handle_async(
-        self, method: str, params: dict, *, max_poll: float | None = None
-    ) -> dict:
+        self, method: str, params: JSON, *, max_poll: float | None = None
+    ) -> JSON:
         """Like ``handle``, but getUpdates long-polls (up to ``max_poll`` s) and Delay sleeps."""
         call, early = self._begin(method, params)
         if isinstance(early, Delay):
@@ -235,11 +238,11 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
                 await self._updates_changed.wait_until(lambda: self._has_updates(offset), timeout)
         return self._finish(call)
 
-    def _begin(self, method: str, params: dict) -> tuple[Call, Any]:
+    def _begin(self, method: str, params: JSON) -> tuple[Call, JSON | Delay | None]:
         """Record the call; return (call, early answer: error body, Delay or None)."""
         name, _ = self._handlers.get(method.lower(), (method, None))
         call = Call(name, dict(params), self.clock())
-        early: Any = None
+        early: JSON | Delay | None = None
         with self._lock:
             self.calls.append(call)
             self._calls_by_method[name.lower()].append(call)
@@ -282,7 +285,7 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
             return chat.blocked
         return None
 
-    def _finish(self, call: Call) -> dict:
+    def _finish(self, call: Call) -> JSON:
         with self._lock:
             entry = self._handlers.get(call.method.lower())
             if entry is None:
@@ -316,7 +319,7 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
                 chat.first_name, chat.username = user["first_name"], user.get("username")
         return chat
 
-    def _target_chat(self, params: dict, key: str = "chat_id") -> ChatState:
+    def _target_chat(self, params: JSON, key: str = "chat_id") -> ChatState:
         """The chat a method addresses, with Telegram's errors for bad ids."""
         chat_id = params.get(key)
         if chat_id is None or chat_id == "":

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .faults import ApiError
+from .jsontypes import JSON
 from .messages import MEDIA_FIELDS, TEXT_LIMIT, check_markup
 
 if TYPE_CHECKING:
@@ -22,11 +24,12 @@ _NOT_MODIFIED = (
 class EditingMixin:
     """editMessage* and deleteMessage(s); needs MessagesMixin's formatting helpers."""
 
-    _target_chat: Any  # FakeBotAPI._target_chat
-    _formatted: Any  # MessagesMixin._formatted
-    _caption: Any  # MessagesMixin._caption
+    _target_chat: Callable[..., ChatState]  # FakeBotAPI._target_chat(params, key="chat_id")
+    # MessagesMixin's formatting helpers:
+    _formatted: Callable[[str, Any, Any, int, str], tuple[str, list[JSON]]]
+    _caption: Callable[[JSON, str], tuple[str, JSON]]
 
-    def _editable(self, p: dict) -> tuple[ChatState, dict] | None:
+    def _editable(self, p: JSON) -> tuple[ChatState, JSON] | None:
         """The (chat, message) an edit targets; None for inline messages."""
         if p.get("inline_message_id"):
             return None
@@ -41,7 +44,7 @@ class EditingMixin:
             raise ApiError(400, "Bad Request: message can't be edited")
         return chat, message
 
-    def _apply_edit(self, chat: ChatState, message: dict, changes: dict) -> dict:
+    def _apply_edit(self, chat: ChatState, message: JSON, changes: JSON) -> JSON:
         """Store an edited copy (earlier responses stay as they were); reject no-op edits."""
         if all(message.get(k) == (v or None) for k, v in changes.items()):
             raise ApiError(400, _NOT_MODIFIED)
@@ -55,7 +58,7 @@ class EditingMixin:
         chat.messages[message["message_id"]] = edited
         return edited
 
-    def _api_editMessageText(self, p: dict) -> dict | bool:
+    def _api_editMessageText(self, p: JSON) -> JSON | bool:
         text = p.get("text")
         if not isinstance(text, str) or not text:
             raise ApiError(400, "Bad Request: message text is empty")
@@ -79,7 +82,7 @@ class EditingMixin:
         changes = {"text": plain, "entities": found, "reply_markup": markup}
         return self._apply_edit(chat, message, changes)
 
-    def _api_editMessageCaption(self, p: dict) -> dict | bool:
+    def _api_editMessageCaption(self, p: JSON) -> JSON | bool:
         plain, content = self._caption(p, "Bad Request: MEDIA_CAPTION_TOO_LONG")
         markup = check_markup(p.get("reply_markup"))
         target = self._editable(p)
@@ -95,22 +98,22 @@ class EditingMixin:
         }
         return self._apply_edit(chat, message, changes)
 
-    def _api_editMessageReplyMarkup(self, p: dict) -> dict | bool:
+    def _api_editMessageReplyMarkup(self, p: JSON) -> JSON | bool:
         markup = check_markup(p.get("reply_markup"))
         target = self._editable(p)
         if target is None:
             return True
         return self._apply_edit(*target, {"reply_markup": markup})
 
-    def _api_deleteMessage(self, p: dict) -> bool:
+    def _api_deleteMessage(self, p: JSON) -> bool:
         chat = self._target_chat(p)
         message_id = p.get("message_id")
-        if chat.messages.pop(message_id, None) is None:
+        if not isinstance(message_id, int) or chat.messages.pop(message_id, None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
         chat.deleted.add(message_id)
         return True
 
-    def _api_deleteMessages(self, p: dict) -> bool:
+    def _api_deleteMessages(self, p: JSON) -> bool:
         chat = self._target_chat(p)
         ids = p.get("message_ids")
         if not isinstance(ids, list) or not 1 <= len(ids) <= 100:

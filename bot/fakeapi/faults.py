@@ -6,7 +6,8 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+
+from .jsontypes import JSON
 
 __all__ = [
     "ApiError",
@@ -30,9 +31,9 @@ __all__ = [
 ]
 
 
-def error_body(code: int, description: str, parameters: dict | None = None) -> dict:
+def error_body(code: int, description: str, parameters: JSON | None = None) -> JSON:
     """Build a Bot API error response body."""
-    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    body: JSON = {"ok": False, "error_code": code, "description": description}
     if parameters:
         body["parameters"] = parameters
     return body
@@ -41,11 +42,11 @@ def error_body(code: int, description: str, parameters: dict | None = None) -> d
 class ApiError(Exception):
     """Raised by method handlers; becomes an ``{"ok": false, ...}`` body."""
 
-    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
         super().__init__(description)
         self.code, self.description, self.parameters = code, description, parameters
 
-    def body(self) -> dict:
+    def body(self) -> JSON:
         """The Bot API response body for this error."""
         return error_body(self.code, self.description, self.parameters)
 
@@ -61,6 +62,11 @@ class TransportFault(Exception):
 class InjectedTimeout(TransportFault):
     """The request hangs: transports wait ``fault.hang`` (or their default) and give up."""
 
+    fault: Timeout
+
+    def __init__(self, fault: Timeout) -> None:
+        super().__init__(fault)
+
 
 class InjectedDisconnect(TransportFault):
     """The connection drops without a response."""
@@ -69,7 +75,7 @@ class InjectedDisconnect(TransportFault):
 class Fault:
     """Base class; error faults answer with ``body()``, Timeout/Disconnect/Delay have none."""
 
-    def body(self) -> dict:
+    def body(self) -> JSON:
         """The Bot API error body for this fault."""
         raise NotImplementedError(f"{type(self).__name__} has no error body")
 
@@ -81,10 +87,10 @@ class Fault:
 class Error(Fault):
     """Any Bot API error, e.g. ``Error(400, "Bad Request: message thread not found")``."""
 
-    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
+    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
         self.code, self.description, self.parameters = code, description, parameters
 
-    def body(self) -> dict:
+    def body(self) -> JSON:
         """See Fault.body."""
         return error_body(self.code, self.description, self.parameters)
 

@@ -6,6 +6,7 @@ import struct
 from typing import Any
 
 from .faults import ApiError
+from .jsontypes import JSON
 
 __all__ = ["MEDIA_KINDS", "FileRegistry"]
 
@@ -45,14 +46,14 @@ class FileRegistry:
                 return known
             if not media.startswith(("http://", "https://")):
                 raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
-            meta: dict[str, Any] = {"filename": media.rsplit("/", 1)[-1] or None}
+            meta: JSON = {"filename": media.rsplit("/", 1)[-1] or None}
         elif isinstance(media, dict) and "content" in media:
             meta = media
         else:
             raise ApiError(400, f"Bad Request: there is no {kind} in the request")
         self._counter += 1
         file_id = f"FAKE-{kind}-{self._counter:06d}"
-        obj: dict[str, Any] = {"file_id": file_id, "file_unique_id": f"U{self._counter:06d}"}
+        obj: JSON = {"file_id": file_id, "file_unique_id": f"U{self._counter:06d}"}
         if meta.get("size") is not None:
             obj["file_size"] = meta["size"]
         width, height = _image_size(meta.get("content") or b"")

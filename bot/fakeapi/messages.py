@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from .faults import ApiError
+from .jsontypes import JSON
 from .media import MEDIA_KINDS, FileRegistry
 from .telegram_html import EntityParseError, parse_telegram_html_entities, utf16_len
 
@@ -46,7 +48,7 @@ MEDIA_FIELDS = tuple(MEDIA_KINDS.values())
 _CONTENT_FIELDS = ("text", "entities", "caption", "caption_entities", *MEDIA_FIELDS)
 
 
-def check_markup(markup: Any) -> dict | None:
+def check_markup(markup: Any) -> JSON | None:
     """Validate reply_markup like Telegram; return the inline keyboard to echo, if any."""
     if markup is None:
         return None
@@ -73,15 +75,15 @@ def check_markup(markup: Any) -> dict | None:
 class MessagesMixin:
     """sendMessage & co; state lives in FakeBotAPI (see core.py)."""
 
-    bot_user: dict
+    bot_user: JSON
     strict_html: bool
-    _sent: list[dict]
+    _sent: list[JSON]
     _files: FileRegistry
-    _target_chat: Any  # FakeBotAPI._target_chat
+    _target_chat: Callable[..., ChatState]  # FakeBotAPI._target_chat(params, key="chat_id")
 
     def _formatted(
         self, text: str, parse_mode: Any, entities: Any, limit: int, too_long: str
-    ) -> tuple[str, list]:
+    ) -> tuple[str, list[JSON]]:
         """Apply parse_mode; check the UTF-16 length of the resulting plain text."""
         if parse_mode and not entities:
             mode = str(parse_mode).lower()
@@ -103,7 +105,7 @@ class MessagesMixin:
             raise ApiError(400, too_long)
         return plain, found
 
-    def _caption(self, params: dict, too_long: str) -> tuple[str, dict]:
+    def _caption(self, params: JSON, too_long: str) -> tuple[str, JSON]:
         caption = params.get("caption")
         if not caption:
             return "", {}
@@ -114,12 +116,12 @@ class MessagesMixin:
             CAPTION_LIMIT,
             too_long,
         )
-        content: dict[str, Any] = {"caption": plain}
+        content: JSON = {"caption": plain}
         if found:
             content["caption_entities"] = found
         return plain, content
 
-    def _reply_to(self, chat: ChatState, params: dict) -> dict | None:
+    def _reply_to(self, chat: ChatState, params: JSON) -> JSON | None:
         reply = params.get("reply_parameters") or {}
         message_id = reply.get("message_id", params.get("reply_to_message_id"))
         if message_id is None:
@@ -131,12 +133,12 @@ class MessagesMixin:
             raise ApiError(400, "Bad Request: message to be replied not found")
         return {k: v for k, v in target.items() if k != "reply_to_message"}
 
-    def _store(self, chat: ChatState, params: dict, method: str, content: dict, plain: str) -> dict:
+    def _store(self, chat: ChatState, params: JSON, method: str, content: JSON, plain: str) -> JSON:
         """Create, store and record a message the bot sends to ``chat``."""
         markup = check_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat, params)
         message_id = chat.take_message_id()
-        message: dict[str, Any] = {"message_id": message_id}
+        message: JSON = {"message_id": message_id}
         if chat.type == "channel":
             message["sender_chat"] = chat.json()
         else:
@@ -169,7 +171,7 @@ class MessagesMixin:
         self._sent.append(record)
         return message
 
-    def _api_sendMessage(self, p: dict) -> dict:
+    def _api_sendMessage(self, p: JSON) -> JSON:
         chat = self._target_chat(p)
         text = p.get("text")
         if not isinstance(text, str) or not text:
@@ -183,12 +185,12 @@ class MessagesMixin:
         )
         if not plain.strip():
             raise ApiError(400, "Bad Request: message text is empty")
-        content: dict[str, Any] = {"text": plain}
+        content: JSON = {"text": plain}
         if found:
             content["entities"] = found
         return self._store(chat, p, "sendMessage", content, plain)
 
-    def _send_media(self, p: dict, method: str) -> dict:
+    def _send_media(self, p: JSON, method: str) -> JSON:
         kind = MEDIA_KINDS[method]
         chat = self._target_chat(p)
         if p.get(kind) in (None, ""):
@@ -198,7 +200,7 @@ class MessagesMixin:
         content[kind] = self._files.resolve(kind, p[kind])
         return self._store(chat, p, method, content, plain)
 
-    def _api_sendMediaGroup(self, p: dict) -> list[dict]:
+    def _api_sendMediaGroup(self, p: JSON) -> list[JSON]:
         chat = self._target_chat(p)
         items = p.get("media")
         if not isinstance(items, list) or not 2 <= len(items) <= 10:
@@ -217,25 +219,26 @@ class MessagesMixin:
             for params, content, plain in prepared
         ]
 
-    def _api_sendChatAction(self, p: dict) -> bool:
+    def _api_sendChatAction(self, p: JSON) -> bool:
         self._target_chat(p)
         if p.get("action") not in _CHAT_ACTIONS:
             raise ApiError(400, "Bad Request: wrong parameter action in request")
         return True
 
-    def _source(self, p: dict, verb: str) -> dict:
-        source = self._target_chat(p, "from_chat_id").messages.get(p.get("message_id"))
+    def _source(self, p: JSON, verb: str) -> JSON:
+        chat, message_id = self._target_chat(p, "from_chat_id"), p.get("message_id")
+        source = chat.messages.get(message_id) if isinstance(message_id, int) else None
         if source is None:
             raise ApiError(400, f"Bad Request: message to {verb} not found")
         return source
 
-    def _copied(self, p: dict, source: dict) -> tuple[dict, dict, str]:
+    def _copied(self, p: JSON, source: JSON) -> tuple[JSON, JSON, str]:
         content = {k: source[k] for k in _CONTENT_FIELDS if k in source}
         plain = source.get("text") or source.get("caption") or ""
         params = dict(p, **{k: source[k] for k in ("text", "caption") if k in source})
         return params, content, plain
 
-    def _api_copyMessage(self, p: dict) -> dict:
+    def _api_copyMessage(self, p: JSON) -> JSON:
         chat = self._target_chat(p)
         params, content, plain = self._copied(p, self._source(p, "copy"))
         if "caption" in p and any(k in content for k in MEDIA_FIELDS):
@@ -248,7 +251,7 @@ class MessagesMixin:
             "message_id": self._store(chat, params, "copyMessage", content, plain)["message_id"]
         }
 
-    def _api_forwardMessage(self, p: dict) -> dict:
+    def _api_forwardMessage(self, p: JSON) -> JSON:
         chat = self._target_chat(p)
         source = self._source(p, "forward")
         params, content, plain = self._copied(p, source)

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .faults import ApiError
+from .jsontypes import JSON
 
 __all__ = ["file_info", "normalize_params"]
 
@@ -88,7 +89,7 @@ _JSON_ERRORS = {
 }
 
 
-def file_info(filename: str | None, content: bytes, mime_type: str | None = None) -> dict:
+def file_info(filename: str | None, content: bytes, mime_type: str | None = None) -> JSON:
     """The record of one uploaded file as it appears in ``Call.params``."""
     return {"filename": filename, "size": len(content), "content": content, "mime_type": mime_type}
 
@@ -118,9 +119,9 @@ def _decode(key: str, value: str) -> Any:
     return value
 
 
-def normalize_params(params: Mapping[str, Any]) -> dict[str, Any]:
+def normalize_params(params: Mapping[str, Any]) -> JSON:
     """Return a new dict with string-encoded values decoded by parameter name."""
-    out: dict[str, Any] = {}
+    out: JSON = {}
     for key, value in params.items():
         out[key] = _decode(key, value) if isinstance(value, str) else value
     return out

@@ -7,12 +7,13 @@ import json
 from typing import Any
 
 from telegram import Bot
-from telegram._utils.defaultvalue import DefaultValue
+from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 from .core import FakeBotAPI
 from .faults import InjectedDisconnect, InjectedTimeout, error_body
+from .jsontypes import JSON
 from .params import file_info
 
 __all__ = ["RecordingRequest", "bot_for", "request_params"]
@@ -20,13 +21,13 @@ __all__ = ["RecordingRequest", "bot_for", "request_params"]
 _FILE_NOT_FOUND = json.dumps(error_body(404, "Not Found")).encode()
 
 
-def request_params(request_data: RequestData | None) -> dict[str, Any]:
+def request_params(request_data: RequestData | None) -> JSON:
     """The call's parameters as natural values, with uploads as ``file_info`` dicts."""
     if request_data is None:
         return {}
     # .parameters holds the JSON-ready values (dicts for reply_markup, ...); an uploaded
     # file without attach:// URI has value None there and appears only in multipart_data.
-    params: dict[str, Any] = request_data.parameters
+    params: JSON = request_data.parameters
     if request_data.contains_files:
         for name, (filename, content, mime_type) in request_data.multipart_data.items():
             if not isinstance(content, bytes):
@@ -65,10 +66,10 @@ class RecordingRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        write_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        connect_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
-        pool_timeout: float | None | DefaultValue = BaseRequest.DEFAULT_NONE,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Answer one request from the fake; injected transport faults raise PTB errors."""
         if "/file/bot" in url:

@@ -13,26 +13,26 @@ import asyncio
 import contextlib
 import json
 import threading
-from typing import Any
 
 from aiohttp import web
 
 from .core import FakeBotAPI
 from .faults import InjectedDisconnect, InjectedTimeout, error_body
+from .jsontypes import JSON
 from .params import file_info
 
 __all__ = ["FakeBotAPIServer"]
 
-_JSON = "application/json"
+_JSON_CONTENT = "application/json"
 _UNAUTHORIZED = json.dumps(error_body(401, "Unauthorized")).encode()
 _NOT_FOUND = json.dumps(error_body(404, "Not Found")).encode()
 
 
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    params: dict[str, Any] = dict(request.query) if request.query_string else {}
+async def _read_params(request: web.Request) -> JSON:
+    params: JSON = dict(request.query) if request.query_string else {}
     if request.method != "POST" or not request.body_exists:
         return params
-    if request.content_type == _JSON:
+    if request.content_type == _JSON_CONTENT:
         body = await request.json()
         if isinstance(body, dict):
             params.update(body)
@@ -41,8 +41,9 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
     for name in form:
         value = form[name]
         if isinstance(value, web.FileField):
-            value = file_info(value.filename, value.file.read(), value.content_type)
-        params[name] = value
+            params[name] = file_info(value.filename, value.file.read(), value.content_type)
+        else:
+            params[name] = value
     return params
 
 
@@ -67,7 +68,7 @@ class FakeBotAPIServer:
         self._closing: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._inflight: set[asyncio.Task] = set()
+        self._inflight: set[asyncio.Task[object]] = set()
 
     @property
     def base_url(self) -> str:
@@ -165,12 +166,14 @@ class FakeBotAPIServer:
 
     async def _answer(self, request: web.Request) -> web.StreamResponse:
         if self.token is not None and request.match_info["token"] != self.token:
-            return web.Response(body=_UNAUTHORIZED, status=401, content_type=_JSON)
+            return web.Response(body=_UNAUTHORIZED, status=401, content_type=_JSON_CONTENT)
         try:
             params = await _read_params(request)
         except (ValueError, UnicodeDecodeError):
             body = error_body(400, "Bad Request: can't parse request body")
-            return web.Response(body=json.dumps(body).encode(), status=400, content_type=_JSON)
+            return web.Response(
+                body=json.dumps(body).encode(), status=400, content_type=_JSON_CONTENT
+            )
         try:
             body = await self.api.handle_async(request.match_info["method"], params)
         except InjectedTimeout as exc:
@@ -181,10 +184,12 @@ class FakeBotAPIServer:
             self._drop(request)
             raise asyncio.CancelledError from None
         status = 200 if body.get("ok") else int(body.get("error_code") or 500)
-        return web.Response(body=json.dumps(body).encode(), status=status, content_type=_JSON)
+        return web.Response(
+            body=json.dumps(body).encode(), status=status, content_type=_JSON_CONTENT
+        )
 
     async def _file(self, request: web.Request) -> web.Response:
-        return web.Response(body=_NOT_FOUND, status=404, content_type=_JSON)
+        return web.Response(body=_NOT_FOUND, status=404, content_type=_JSON_CONTENT)
 
     async def _stall(self, seconds: float) -> None:
         assert self._closing is not None

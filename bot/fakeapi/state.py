@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from .faults import Fault
+from .jsontypes import JSON
 
 __all__ = ["Call", "ChatState", "infer_chat_type", "member_json", "user_json"]
 
@@ -15,10 +17,10 @@ class Call:
     """One recorded Bot API call; ``response`` is None while it is in flight."""
 
     method: str
-    params: dict[str, Any]
+    params: JSON
     at: float
-    fault: Any = None  # the Fault that answered it, if any
-    response: dict | None = None
+    fault: Fault | None = None  # the Fault that answered it, if any
+    response: JSON | None = None
 
 
 def infer_chat_type(chat_id: int) -> str:
@@ -39,15 +41,15 @@ class ChatState:
     first_name: str | None = None
     is_forum: bool | None = None
     next_message_id: int = 1
-    messages: dict[int, dict] = field(default_factory=dict)  # current Message JSON by id
+    messages: dict[int, JSON] = field(default_factory=dict)  # current Message JSON by id
     deleted: set[int] = field(default_factory=set)
-    sent: list[dict] = field(default_factory=list)  # records of what the bot sent here
+    sent: list[JSON] = field(default_factory=list)  # records of what the bot sent here
     last_bot_message_id: int | None = None
     bot_message_ids: set[int] = field(default_factory=set)  # what the bot may edit
     members: dict[int, str] = field(default_factory=dict)  # user id -> status
-    blocked: Any = None  # a Fault answered to every send, or None
+    blocked: Fault | None = None  # answered to every send, if set
     migrated_to: int | None = None
-    menu_button: dict | None = None
+    menu_button: JSON | None = None
 
     def take_message_id(self) -> int:
         """Allocate the next message id; bot and user messages share one sequence."""
@@ -55,9 +57,9 @@ class ChatState:
         self.next_message_id += 1
         return message_id
 
-    def json(self) -> dict:
+    def json(self) -> JSON:
         """The Chat object as embedded in messages."""
-        chat: dict[str, Any] = {"id": self.id, "type": self.type}
+        chat: JSON = {"id": self.id, "type": self.type}
         if self.type == "private":
             chat["first_name"] = self.first_name or "User"
         else:
@@ -68,7 +70,7 @@ class ChatState:
             chat["is_forum"] = True
         return chat
 
-    def full_json(self) -> dict:
+    def full_json(self) -> JSON:
         """The ChatFullInfo object returned by getChat (fields PTB 22 requires included)."""
         info = self.json()
         info.update(
@@ -93,9 +95,9 @@ def user_json(
     username: str | None = None,
     language_code: str | None = None,
     is_bot: bool = False,
-) -> dict:
+) -> JSON:
     """A User object."""
-    user: dict[str, Any] = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
+    user: JSON = {"id": user_id, "is_bot": is_bot, "first_name": first_name}
     if last_name:
         user["last_name"] = last_name
     if username:
@@ -138,9 +140,9 @@ _RESTRICTED_RIGHTS = (
 )
 
 
-def member_json(user: dict, status: str) -> dict:
+def member_json(user: JSON, status: str) -> JSON:
     """A ChatMember object of the given status with every field its type requires."""
-    member: dict[str, Any] = {"status": status, "user": user}
+    member: JSON = {"status": status, "user": user}
     if status == "creator":
         member["is_anonymous"] = False
     elif status == "administrator":

@@ -11,6 +11,9 @@ unescaped ``&`` in our output almost always means a missing ``html.escape``.
 from __future__ import annotations
 
 import re
+import sys
+
+from .jsontypes import JSON
 
 __all__ = [
     "EntityParseError",
@@ -76,19 +79,26 @@ def parse_telegram_html(text: str, *, strict_ampersand: bool = True) -> str:
     return parse_telegram_html_entities(text, strict_ampersand=strict_ampersand)[0]
 
 
+def _run_end(pattern: re.Pattern[str], s: str, pos: int, endpos: int = sys.maxsize) -> int:
+    """Where the run of ``pattern`` at ``pos`` ends; every caller's pattern matches there."""
+    match = pattern.match(s, pos, endpos)
+    assert match is not None, f"{pattern.pattern!r} must match at {pos}"
+    return match.end()
+
+
 def _decode_ref(s: str, pos: int) -> tuple[str, int]:
     """Decode the character reference at ``s[pos] == '&'``; ("", pos) when it is not one."""
     if s[pos + 1] == "#":
         hexa = s[pos + 2] == "x"  # tdlib accepts only a lowercase x
         start = pos + 3 if hexa else pos + 2
-        end = (_HEX if hexa else _DEC).match(s, start).end()
+        end = _run_end(_HEX if hexa else _DEC, s, start)
         digits = s[start:end]
         value = int(digits, 16 if hexa else 10) if digits else 0
         if value == 0 or value >= 0x10FFFF or end - pos >= 10:
             return "", pos
         char = chr(value)
     else:
-        end = _ALPHA.match(s, pos + 1).end()
+        end = _run_end(_ALPHA, s, pos + 1)
         char = _NAMED_REFS.get(s[pos + 1 : end], "")
         if not char:
             return "", pos
@@ -105,7 +115,7 @@ class _Parser:
         self.out: list[str] = []
         self.u16 = 0  # UTF-16 length of "".join(out), i.e. the offset of the next entity
         self.stack: list[tuple[str, str, int, int]] = []  # tag, argument, u16 offset, len(out)
-        self.entities: list[dict] = []
+        self.entities: list[JSON] = []
 
     def fail(self, message: str) -> EntityParseError:
         return EntityParseError(message)
@@ -126,14 +136,14 @@ class _Parser:
         self.u16 += 2 if ord(char) > 0xFFFF else 1
         return end
 
-    def run(self) -> tuple[str, list[dict]]:
+    def run(self) -> tuple[str, list[JSON]]:
         s, n, i = self.s, len(self.text), 0
         while i < n:
             c = s[i]
             if c == "&":
                 i = self.ampersand(i)
             elif c != "<":
-                end = _PLAIN.match(s, i, n).end()
+                end = _run_end(_PLAIN, s, i, n)
                 segment = s[i:end]
                 self.out.append(segment)
                 self.u16 += utf16_len(segment)
@@ -218,7 +228,7 @@ class _Parser:
         s = self.s
         quote = s[i]
         if quote not in "'\"":
-            end = _NAME_TOKEN.match(s, i).end()  # an unquoted HTML name token
+            end = _run_end(_NAME_TOKEN, s, i)  # an unquoted HTML name token
             if s[end] not in _SPACE and s[end] != ">":
                 raise self.fail(
                     f"Unexpected end of name token at byte offset {self.byte_offset(i)}"
@@ -265,9 +275,9 @@ class _Parser:
         return i + 1
 
     def add_entity(self, tag: str, argument: str, offset: int, length: int, index: int) -> None:
-        entity: dict = {"type": _SIMPLE_ENTITIES.get(tag, tag), "offset": offset, "length": length}
-        last = self.entities[-1] if self.entities else None
-        same_span = last is not None and (last["offset"], last["length"]) == (offset, length)
+        entity: JSON = {"type": _SIMPLE_ENTITIES.get(tag, tag), "offset": offset, "length": length}
+        last: JSON = self.entities[-1] if self.entities else {}
+        same_span = (last.get("offset"), last.get("length")) == (offset, length)
         if tag == "a":
             url = argument or "".join(self.out[index:])
             if ":" not in url and "." not in url:
@@ -313,6 +323,6 @@ def _tag_argument(tag: str, name: str, value: str, current: str) -> str:
 
 def parse_telegram_html_entities(
     text: str, *, strict_ampersand: bool = True
-) -> tuple[str, list[dict]]:
+) -> tuple[str, list[JSON]]:
     """Parse Telegram HTML into (plain text, MessageEntity dicts with UTF-16 offsets)."""
     return _Parser(text, strict_ampersand).run()

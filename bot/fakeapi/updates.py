@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from .faults import ApiError
+from .jsontypes import JSON
 from .state import ChatState, member_json, user_json
 from .telegram_html import utf16_len
 from .waiting import Notifier
@@ -23,24 +26,25 @@ _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reactio
 class UpdatesMixin:
     """Update builders and getUpdates; state lives in FakeBotAPI."""
 
-    bot_user: dict
-    _lock: Any
-    _users: dict[int, dict]
-    _updates: deque[dict]
+    bot_user: JSON
+    _lock: threading.RLock
+    _users: dict[int, JSON]
+    _updates: deque[JSON]
+    _next_update_id: int
     _updates_changed: Notifier
     _calls_changed: Notifier
-    _chat: Any  # FakeBotAPI._chat
-    set_chat: Any
-    migrate: Any
+    _chat: Callable[[int | str], ChatState]  # FakeBotAPI._chat
+    set_chat: Callable[..., ChatState]  # FakeBotAPI.set_chat
+    migrate: Callable[[int, int], None]  # FakeBotAPI.migrate
 
     def _init_updates(self) -> None:
         self._open_queries: set[str] = set()
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
-        self.webhook: dict | None = None  # the setWebhook params, while a webhook is set
+        self.webhook: JSON | None = None  # the setWebhook params, while a webhook is set
         self.allowed_updates: list[str] | None = None  # as last sent with getUpdates
 
     # ------------------------------------------------------------------ the queue
-    def push_update(self, update: dict) -> dict:
+    def push_update(self, update: JSON) -> JSON:
         """Assign the next ``update_id`` and queue ``update`` for getUpdates; return it."""
         with self._lock:
             update["update_id"] = self._next_update_id
@@ -53,7 +57,7 @@ class UpdatesMixin:
         self._calls_changed.notify()  # wait_until() conditions may look at the queue
         return update
 
-    def pending_updates(self) -> list[dict]:
+    def pending_updates(self) -> list[JSON]:
         """Updates not yet confirmed by a getUpdates offset."""
         return list(self._updates)
 
@@ -63,7 +67,7 @@ class UpdatesMixin:
             return None
         return True
 
-    def _api_getUpdates(self, p: dict) -> list[dict]:
+    def _api_getUpdates(self, p: JSON) -> list[JSON]:
         if self.webhook:
             raise ApiError(
                 409,
@@ -82,7 +86,7 @@ class UpdatesMixin:
             self.allowed_updates = allowed or None
         limit = p.get("limit")
         limit = min(max(limit, 1), 100) if isinstance(limit, int) else 100
-        result = []
+        result: list[JSON] = []
         for update in list(self._updates):
             kind = next(k for k in update if k != "update_id")
             if self.allowed_updates is not None:
@@ -95,7 +99,7 @@ class UpdatesMixin:
                 result.append(update)
         return result
 
-    def _api_setWebhook(self, p: dict) -> bool:
+    def _api_setWebhook(self, p: JSON) -> bool:
         url = p.get("url") or ""
         if url and not url.startswith("https://"):
             raise ApiError(
@@ -106,15 +110,15 @@ class UpdatesMixin:
             self._updates.clear()
         return True
 
-    def _api_deleteWebhook(self, p: dict) -> bool:
+    def _api_deleteWebhook(self, p: JSON) -> bool:
         self.webhook = None
         if p.get("drop_pending_updates"):
             self._updates.clear()
         return True
 
-    def _api_getWebhookInfo(self, p: dict) -> dict:
+    def _api_getWebhookInfo(self, p: JSON) -> JSON:
         hook = self.webhook or {}
-        info: dict[str, Any] = {
+        info: JSON = {
             "url": hook.get("url", ""),
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
@@ -126,12 +130,12 @@ class UpdatesMixin:
         return info
 
     # --------------------------------------------------------------- update builders
-    def _remember_user(self, user_id: int, first_name: str, **extra: Any) -> dict:
+    def _remember_user(self, user_id: int, first_name: str, **extra: Any) -> JSON:
         user = user_json(user_id, first_name, **extra)
         self._users[user_id] = user
         return user
 
-    def _incoming(self, where: ChatState, **fields: Any) -> dict:
+    def _incoming(self, where: ChatState, **fields: Any) -> JSON:
         """A message in ``where`` (from a user, channel or service), stored like bot messages."""
         message = {"message_id": where.take_message_id(), **fields}
         message.setdefault("chat", where.json())
@@ -151,7 +155,7 @@ class UpdatesMixin:
         language_code: str | None = "en",
         chat_type: str | None = None,
         reply_to_message_id: int | None = None,
-    ) -> dict:
+    ) -> JSON:
         """Queue a text message from a user (private chat unless ``chat_id`` says otherwise).
 
         A leading ``/command`` or ``/command@botname`` gets its bot_command entity.
@@ -169,7 +173,7 @@ class UpdatesMixin:
                 chat.type = chat_type
             if chat.type == "private" and chat.id == user_id:
                 chat.first_name, chat.username = first_name, username
-            fields: dict[str, Any] = {"from": user, "chat": chat.json(), "text": text}
+            fields: JSON = {"from": user, "chat": chat.json(), "text": text}
             match = _COMMAND_RE.match(text)
             if match:
                 length = utf16_len(match.group())
@@ -187,14 +191,14 @@ class UpdatesMixin:
         message_id: int | None = None,
         *,
         first_name: str = "Ada",
-    ) -> dict:
+    ) -> JSON:
         """Queue a button press on a bot message (default: the bot's latest in that chat)."""
         with self._lock:
             user = self._users.get(user_id) or self._remember_user(user_id, first_name)
             chat = self._chat(user_id if message_chat_id is None else message_chat_id)
             if message_id is None:
                 message_id = chat.last_bot_message_id
-            query: dict[str, Any] = {
+            query: JSON = {
                 "id": str(next(self._query_ids)),
                 "from": user,
                 "chat_instance": str(abs(chat.id) * 7919),
@@ -217,7 +221,7 @@ class UpdatesMixin:
         *,
         first_name: str = "Ada",
         chat_type: str = "private",
-    ) -> dict:
+    ) -> JSON:
         """Queue an inline query typed by ``user_id``."""
         with self._lock:
             user = self._users.get(user_id) or self._remember_user(user_id, first_name)
@@ -239,7 +243,7 @@ class UpdatesMixin:
         by_user_id: int = 1001,
         *,
         title: str | None = None,
-    ) -> dict:
+    ) -> JSON:
         """Queue the bot's own membership change (added to / removed from a group or channel)."""
         with self._lock:
             chat = self.set_chat(chat_id, chat_type, title)
@@ -254,7 +258,7 @@ class UpdatesMixin:
             }
         return self.push_update({"my_chat_member": change})
 
-    def chat_migration(self, old_id: int, new_id: int, *, apply: bool = True) -> dict:
+    def chat_migration(self, old_id: int, new_id: int, *, apply: bool = True) -> JSON:
         """Queue the service message ``migrate_to_chat_id`` in the old group.
 
         With ``apply`` the old id also starts failing with ChatMigrated (see ``migrate``).
@@ -268,7 +272,7 @@ class UpdatesMixin:
 
     def channel_post(
         self, chat_id: int, text: str, *, title: str = "News", username: str | None = None
-    ) -> dict:
+    ) -> JSON:
         """Queue a post in a channel the bot is a member of."""
         with self._lock:
             chat = self.set_chat(chat_id, "channel", title, username=username)

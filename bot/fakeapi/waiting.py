@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .jsontypes import JSON
+
 if TYPE_CHECKING:
     from .state import Call
 
@@ -94,7 +96,7 @@ class Notifier:
                 event.wait(remaining)
 
 
-def _text_of(record: dict) -> str:
+def _text_of(record: JSON) -> str:
     return "\n".join(str(record.get(key) or "") for key in ("text", "caption", "plain_text"))
 
 
@@ -103,9 +105,11 @@ class WaitingMixin:
 
     calls: list[Call]
     _calls_changed: Notifier
-    _sent_list: Callable[[Any], list[dict]]  # FakeBotAPI._sent_list
+    _sent_list: Callable[[Any], list[JSON]]  # FakeBotAPI._sent_list
 
-    def _call_finder(self, predicate: Callable[[Call], bool], after: int) -> Callable:
+    def _call_finder(
+        self, predicate: Callable[[Call], bool], after: int
+    ) -> Callable[[], Call | None]:
         cursor = after
 
         def find() -> Call | None:
@@ -121,10 +125,12 @@ class WaitingMixin:
 
         return find
 
-    def _message_finder(self, chat_id: Any, contains: str | None, after: int) -> Callable:
+    def _message_finder(
+        self, chat_id: Any, contains: str | None, after: int
+    ) -> Callable[[], JSON | None]:
         cursor = after
 
-        def find() -> dict | None:
+        def find() -> JSON | None:
             nonlocal cursor
             records = self._sent_list(chat_id)[cursor:]
             cursor += len(records)
@@ -162,7 +168,7 @@ class WaitingMixin:
         timeout: float = 5.0,
         *,
         after: int = 0,
-    ) -> dict:
+    ) -> JSON:
         """Await the first sent message to ``chat_id`` (None: any) whose text contains ``contains``.
 
         ``after`` skips that many earlier entries of ``sent_messages(chat_id)``.
@@ -196,7 +202,7 @@ class WaitingMixin:
         timeout: float = 5.0,
         *,
         after: int = 0,
-    ) -> dict:
+    ) -> JSON:
         """Blocking ``wait_for_message``."""
         finder = self._message_finder(chat_id, contains, after)
         record = self._calls_changed.wait_until_sync(finder, timeout)

@@ -35,10 +35,9 @@ async def connect_channel(update: Update, context: NewsContext) -> None:
         await message.reply_text(context.render("channels/usage.html", language=language))
         return
     target = context.args[0]
+    number = parse_id(target[1:]) if target.startswith("-") else None  # -100… is a chat id
     try:
-        channel = await context.bot.get_chat(
-            -parse_id(target[1:]) if target.startswith("-") and parse_id(target[1:]) else target
-        )
+        channel = await context.bot.get_chat(-number if number else target)
     except (BadRequest, Forbidden):
         channel = None
     if channel is None or channel.type != ChatType.CHANNEL:
@@ -83,7 +82,11 @@ async def toggle_channel_topic(update: Update, context: NewsContext) -> None:
     async with context.session() as session:
         channel = await get_chat_by_row(session=session, chat_id=row_id) if row_id else None
         telegram_id = channel.telegram_id if channel else None
-    if telegram_id is None or not await _is_channel_admin(context, telegram_id, user.id):
+    if (
+        row_id is None
+        or telegram_id is None
+        or not await _is_channel_admin(context, telegram_id, user.id)
+    ):
         await query.answer(
             context.render("channels/not_your_channel.html", language=language, title=""),
             show_alert=True,

@@ -9,6 +9,7 @@ from bot.desk_status import render_status
 from bot.handlers.desk_access import desk_role
 from bot.handlers.desk_alerts import command_arguments, draft_from
 from bot.keyboards import parse_labels
+from bot.updates import message_of
 from digests.desk.alert_changes import edit_alert, retract_alert
 from digests.desk.alert_state import AlertState
 from digests.desk.alerts import recent_alerts, set_status_message, topic_names
@@ -28,8 +29,7 @@ async def _show_status(
     update: Update, context: NewsContext, state: AlertState, language: str
 ) -> None:
     """Reply with the alert's status; the reply shows it live from now on."""
-    message = update.effective_message
-    assert message is not None
+    message = message_of(update)
     text, markup = render_status(context, state, language=language)
     reply = await message.reply_text(text, reply_markup=markup)
     async with context.session() as session:

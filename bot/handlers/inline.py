@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot.context import NewsContext
-from digests.archive.lookups import latest
-from digests.archive.search import search
+from digests.archive.lookups import ArticleView, latest
+from digests.archive.search import SearchHit, search
 from digests.ids import parse_id
 from digests.text.telegram_html import clip
 
@@ -21,6 +23,7 @@ async def inline_search(update: Update, context: NewsContext) -> None:
         return
     offset = parse_id(query.offset, maximum=MAX_OFFSET) or 0
     language = context.language_for(query.from_user.language_code)
+    found: Sequence[SearchHit | ArticleView]
     async with context.session() as session:
         if query.query.strip():
             found = await search(
@@ -30,7 +33,7 @@ async def inline_search(update: Update, context: NewsContext) -> None:
             found = await latest(session=session, limit=INLINE_PAGE, offset=offset)
     results = [
         InlineQueryResultArticle(
-            id=str(getattr(article, "article_id", None) or article.id),
+            id=str(article.article_id if isinstance(article, SearchHit) else article.id),
             title=clip(article.title, 120),
             description=clip(article.summary, 200) or None,
             url=article.url if article.url.startswith(("http://", "https://")) else None,

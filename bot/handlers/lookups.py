@@ -8,6 +8,7 @@ from telegram.constants import ChatType
 from bot.context import NewsContext
 from bot.jobs import digest_options
 from bot.permissions import may_configure
+from bot.updates import chat_of, message_of
 from digests.archive.lookups import coverage, find_article, latest
 from digests.archive.search import search
 from digests.editions.layout import RELATED_CALLBACK, related_buttons
@@ -50,7 +51,7 @@ async def _send_or_edit(update: Update, text: str, markup: InlineKeyboardMarkup 
     if query is not None:
         await query.edit_message_text(text, reply_markup=markup)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(text, reply_markup=markup)
+        await message_of(update).reply_text(text, reply_markup=markup)
 
 
 async def _search_page(
@@ -77,9 +78,10 @@ async def _search_page(
 
 
 def _remember(context: NewsContext, text: str) -> str:
-    queries = context.chat_data.setdefault("queries", {})
-    number = context.chat_data.get("query_counter", 0) + 1
-    context.chat_data["query_counter"] = number
+    chat_data = context.chat_store
+    queries = chat_data.setdefault("queries", {})
+    number = chat_data.get("query_counter", 0) + 1
+    chat_data["query_counter"] = number
     queries[str(number)] = text
     for old in sorted(queries, key=int)[:-KEPT_QUERIES]:
         del queries[old]
@@ -116,7 +118,7 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
     if query is None or query.data is None:
         return
     key, _, page = query.data.removeprefix(SEARCH_PAGE).partition(":")
-    text = context.chat_data.get("queries", {}).get(key)
+    text = context.chat_store.get("queries", {}).get(key)
     number = parse_id(page, maximum=MAX_PAGES)
     await query.answer()
     if text is None or number is None:
@@ -176,7 +178,7 @@ async def show_coverage(update: Update, context: NewsContext, reference: str) ->
         text = context.render(
             "lookups/coverage.html", language=language, coverage=found, tz=timezone, now=utcnow()
         )
-    await context.bot.send_message(update.effective_chat.id, text)
+    await context.bot.send_message(chat_of(update).id, text)
 
 
 async def related_command(update: Update, context: NewsContext) -> None:
@@ -184,7 +186,7 @@ async def related_command(update: Update, context: NewsContext) -> None:
     if not context.args:
         async with context.session() as session:
             language = (await context.current_chat(session, update)).language
-        await update.effective_message.reply_text(
+        await message_of(update).reply_text(
             context.render("lookups/related_usage.html", language=language)
         )
         return

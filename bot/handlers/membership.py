@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -12,7 +13,7 @@ from bot.context import NewsContext
 from bot.keyboards import channel_topics_keyboard
 from digests.models import ChatStatus, utcnow
 from digests.readers.chats import migrate_chat, record_departure
-from digests.readers.subscriptions import topic_states
+from digests.readers.subscriptions import TopicState, topic_states
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,14 @@ async def bot_membership_changed(update: Update, context: NewsContext) -> None:
             )
 
 
-async def _offer_channel_topics(context, admin_id, row_id, title, language, states) -> None:
+async def _offer_channel_topics(
+    context: NewsContext,
+    admin_id: int,
+    row_id: int,
+    title: str,
+    language: str,
+    states: Sequence[TopicState],
+) -> None:
     text = context.render("channels/connected.html", language=language, title=title)
     try:
         await context.bot.send_message(

@@ -17,6 +17,7 @@ from bot.keyboards import (
     weekday_keyboard,
 )
 from bot.permissions import may_configure
+from bot.updates import chat_of
 from digests.ids import parse_id
 from digests.models import utcnow
 from digests.readers import chat_settings
@@ -49,7 +50,7 @@ async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: s
 
 async def show_settings(update: Update, context: NewsContext) -> None:
     """/settings: the current settings with a button for each."""
-    context.chat_data.pop(AWAITING, None)
+    context.chat_store.pop(AWAITING, None)
     await _screen(update, context, edit=False)
 
 
@@ -101,21 +102,22 @@ class Question:
 
 
 async def _ask(update: Update, context: NewsContext, field: str, language: str) -> None:
-    chat, user = update.effective_chat, update.effective_user
-    assert chat is not None
+    chat, user = chat_of(update), update.effective_user
     private = chat.type == ChatType.PRIVATE
     if field == "tz" and private:
         button = KeyboardButton(
             context.render("settings/share_location.txt", language=language),
             request_location=True,
         )
-        markup = ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+        markup: ReplyKeyboardMarkup | ForceReply = ReplyKeyboardMarkup(
+            [[button]], one_time_keyboard=True, resize_keyboard=True
+        )
     else:
         # In a group the bot (in privacy mode) only sees replies to its own messages.
         markup = ForceReply(selective=True)
     text = context.render(f"settings/ask_{field}.html", language=language, private=private)
     prompt = await context.bot.send_message(chat.id, text, reply_markup=markup)
-    context.chat_data[AWAITING] = Question(
+    context.chat_store[AWAITING] = Question(
         field=field,
         user_id=user.id if user else None,
         prompt_id=prompt.message_id,
@@ -126,7 +128,7 @@ async def _ask(update: Update, context: NewsContext, field: str, language: str) 
 def awaiting_setting(context: NewsContext) -> Question | None:
     """The settings question this chat was asked, while it is still open."""
     question = context.chat_data.get(AWAITING) if context.chat_data is not None else None
-    if question is None or question.expires < time.monotonic():
+    if not isinstance(question, Question) or question.expires < time.monotonic():
         return None
     return question
 
@@ -166,7 +168,7 @@ async def setting_text(update: Update, context: NewsContext) -> None:
             chat_settings.set_timezone(chat, resolve_timezone(message.text or "", now=now), now=now)
         elif field == "quiet":
             chat_settings.set_quiet_hours(chat, parse_quiet_hours(message.text or ""))
-    context.chat_data.pop(AWAITING, None)
+    context.chat_store.pop(AWAITING, None)
     notice = context.render("settings/saved.html", language=language)
     await message.reply_text(notice, reply_markup=ReplyKeyboardRemove())
     await _screen(update, context, edit=False)
