@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from .faults import ApiError
 from .jsontypes import JSON
-from .messages import MEDIA_FIELDS, TEXT_LIMIT, check_markup
+from .messages import MEDIA_FIELDS, check_markup
 
 if TYPE_CHECKING:
     from .state import ChatState
@@ -28,6 +28,7 @@ class EditingMixin:
     # MessagesMixin's formatting helpers:
     _formatted: Callable[[str, Any, Any, int, str], tuple[str, list[JSON]]]
     _caption: Callable[[JSON, str], tuple[str, JSON]]
+    _message_text: Callable[[JSON, str], tuple[str, list[JSON]]]
 
     def _editable(self, p: JSON) -> tuple[ChatState, JSON] | None:
         """The (chat, message) an edit targets; None for inline messages."""
@@ -59,18 +60,7 @@ class EditingMixin:
         return edited
 
     def _api_editMessageText(self, p: JSON) -> JSON | bool:
-        text = p.get("text")
-        if not isinstance(text, str) or not text:
-            raise ApiError(400, "Bad Request: message text is empty")
-        plain, found = self._formatted(
-            text,
-            p.get("parse_mode"),
-            p.get("entities"),
-            TEXT_LIMIT,
-            "Bad Request: MESSAGE_TOO_LONG",
-        )
-        if not plain.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
+        plain, found = self._message_text(p, "Bad Request: MESSAGE_TOO_LONG")
         markup = check_markup(p.get("reply_markup"))
         target = self._editable(p)
         if target is None:

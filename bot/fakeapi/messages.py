@@ -81,6 +81,18 @@ class MessagesMixin:
     _files: FileRegistry
     _target_chat: Callable[..., ChatState]  # FakeBotAPI._target_chat(params, key="chat_id")
 
+    def _message_text(self, p: JSON, too_long: str) -> tuple[str, list[JSON]]:
+        """A message's text after parse_mode, refused when empty or longer than Telegram allows."""
+        text = p.get("text")
+        if not isinstance(text, str) or not text:
+            raise ApiError(400, "Bad Request: message text is empty")
+        plain, found = self._formatted(
+            text, p.get("parse_mode"), p.get("entities"), TEXT_LIMIT, too_long
+        )
+        if not plain.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        return plain, found
+
     def _formatted(
         self, text: str, parse_mode: Any, entities: Any, limit: int, too_long: str
     ) -> tuple[str, list[JSON]]:
@@ -173,18 +185,7 @@ class MessagesMixin:
 
     def _api_sendMessage(self, p: JSON) -> JSON:
         chat = self._target_chat(p)
-        text = p.get("text")
-        if not isinstance(text, str) or not text:
-            raise ApiError(400, "Bad Request: message text is empty")
-        plain, found = self._formatted(
-            text,
-            p.get("parse_mode"),
-            p.get("entities"),
-            TEXT_LIMIT,
-            "Bad Request: message is too long",
-        )
-        if not plain.strip():
-            raise ApiError(400, "Bad Request: message text is empty")
+        plain, found = self._message_text(p, "Bad Request: message is too long")
         content: JSON = {"text": plain}
         if found:
             content["entities"] = found
