@@ -25,8 +25,12 @@ class TopicBook:
 
 
 async def load_topics(*, session: AsyncSession) -> TopicBook:
-    """The active topics, compiled for tagging."""
-    topics = list(await session.scalars(select(Topic).where(Topic.active.is_(True))))
+    """The active topics, compiled for tagging (a top-stories topic tags nothing)."""
+    topics = list(
+        await session.scalars(
+            select(Topic).where(Topic.active.is_(True), Topic.top_items.is_(None))
+        )
+    )
     rules = compile_rules((t.slug, t.keywords, t.categories) for t in topics)
     return TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
 

@@ -15,6 +15,8 @@ def test_the_shipped_config_loads_with_a_general_topic():
     catalog = load_catalog(default_config_path())
     assert "general" in catalog.topic_slugs()
     assert len(catalog.topic_slugs()) == len(set(catalog.topic_slugs()))
+    [top] = [topic for topic in catalog.topics if topic.default]
+    assert (top.slug, top.name, top.top) == ("top", "Top stories", 5)
 
 
 @pytest.mark.parametrize(
@@ -25,6 +27,8 @@ def test_the_shipped_config_loads_with_a_general_topic():
         ("[[topics]]\nslug='a'\nname='A'\n[[topics]]\nslug='a'\nname='B'\n", "used twice: a"),
         ("[[sources]]\nurl='https://x/feed'\ntopics=['nope']\n", "unknown topics nope"),
         ("[[topics]]\nslug='a'\nname='A'\ncolour='red'\n", "topics.0.colour"),
+        ("[[topics]]\nslug='a'\nname='A'\ntop=5\nkeywords=['x']\n", "takes no keywords"),
+        ("[[topics]]\nslug='a'\nname='A'\ntop=0\n", "topics.0.top"),
     ],
 )
 def test_an_invalid_file_names_the_problem(tmp_path, content, message):

@@ -1,0 +1,37 @@
+"""default and top-stories topics; when a chat first pressed Start
+
+Topics the catalogue marks `default = true` are what a first /start subscribes a chat to; a topic
+with `top = N` takes the N best items across every topic. `chats.started_at` records the first
+/start, so that a later one shows the chat's topics instead of choosing them again.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-01 23:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("topics") as batch:
+        batch.add_column(
+            sa.Column("is_default", sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+        batch.add_column(sa.Column("top_items", sa.Integer(), nullable=True))
+    op.add_column("chats", sa.Column("started_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("chats") as batch:
+        batch.drop_column("started_at")
+    with op.batch_alter_table("topics") as batch:
+        batch.drop_column("top_items")
+        batch.drop_column("is_default")
