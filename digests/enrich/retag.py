@@ -76,7 +76,8 @@ async def retag_archive(
     await session.execute(delete(ArticleTopic).where(ArticleTopic.article_id.in_(ids)))
     rows = []
     for article in articles:
-        rows.extend(topic_rows(book, article, (), defaults.get(article.source_id or 0, [])))
+        source_topics = defaults.get(article.source_id or 0, [])
+        rows.extend(topic_rows(book, article, article.pushed_topics, source_topics))
     if rows:
         await session.execute(insert(ArticleTopic), rows)
     return ids[-1], len(ids)

@@ -79,6 +79,8 @@ class Article(Base):
     image_url: Mapped[str | None] = mapped_column(String(2048))
     language: Mapped[str | None] = mapped_column(String(16))
     categories: Mapped[list[str]] = mapped_column(default=list)
+    # Topics a pushed article named itself (JSON Lines "topics"): retagging keeps them.
+    pushed_topics: Mapped[list[str]] = mapped_column(default=list)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime] = mapped_column(index=True)
     # Digest windows are on arrival time: an article published earlier but fetched late

@@ -1,8 +1,10 @@
-"""default and top-stories topics; when a chat first pressed Start
+"""default and top-stories topics; when a chat first pressed Start; pushed topics kept
 
 Topics the catalogue marks `default = true` are what a first /start subscribes a chat to; a topic
 with `top = N` takes the N best items across every topic. `chats.started_at` records the first
 /start, so that a later one shows the chat's topics instead of choosing them again.
+`articles.pushed_topics` keeps the topics a pushed article named, so retagging keeps them too
+(rows from before hold an empty list: what they were pushed with was not stored).
 
 Revision ID: 0004
 Revises: 0003
@@ -27,9 +29,15 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("top_items", sa.Integer(), nullable=True))
     op.add_column("chats", sa.Column("started_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        "articles",
+        sa.Column("pushed_topics", sa.JSON(), server_default=sa.text("'[]'"), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("articles") as batch:
+        batch.drop_column("pushed_topics")
     with op.batch_alter_table("chats") as batch:
         batch.drop_column("started_at")
     with op.batch_alter_table("topics") as batch:
