@@ -17,7 +17,7 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.models import Source, Topic
+from digests.models import RemovedSource, Source, Topic
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 GENERAL_TOPIC = "general"
@@ -130,7 +130,9 @@ async def sync_catalog(*, session: AsyncSession, catalog: Catalog) -> None:
     # Subscriptions to a topic dropped from the file are kept, in case it comes back.
     for topic in existing.values():
         topic.active = False
+    # A feed removed by hand stays removed: only `sources add` brings it back.
     known_urls = set(await session.scalars(select(Source.url)))
+    known_urls |= set(await session.scalars(select(RemovedSource.url)))
     for source in catalog.sources:
         if source.url not in known_urls:
             session.add(
@@ -139,6 +141,7 @@ async def sync_catalog(*, session: AsyncSession, catalog: Catalog) -> None:
                     title=source.title,
                     default_topics=list(source.topics),
                     priority=source.priority,
+                    origin="catalog",
                 )
             )
     await session.flush()
