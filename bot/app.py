@@ -253,7 +253,7 @@ def build_application(
     application.bot_data[SENDER_REQUEST_KEY] = request
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
-        renderer=renderer or Renderer(default_language=settings.default_language),
+        renderer=renderer or Renderer.from_settings(settings),
         flood=FloodRule(
             rate=settings.flood_rate,
             burst=settings.flood_burst,
