@@ -89,6 +89,7 @@ from bot.handlers.topics import (
 )
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
+from bot.measured import MeasuredApplication, measure_jobs
 from bot.menu import build_menus, publish_menus
 from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
@@ -167,6 +168,7 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     """The recurring jobs; schedule state lives in the database, so a restart loses nothing."""
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    measure_jobs(jobs)
     jobs.run_repeating(
         build_digests, interval=settings.digest_interval_seconds, first=1, name="build-digests"
     )
@@ -229,6 +231,7 @@ def build_application(
     """The bot, wired: defaults, rate limiter, services and handlers."""
     builder = (
         ApplicationBuilder()
+        .application_class(MeasuredApplication)
         .token(settings.token)
         .base_url(settings.api_base_url)
         .defaults(

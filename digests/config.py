@@ -35,9 +35,13 @@ class Settings(BaseSettings):
     newsbot_config: Path | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Health and metrics (bot/health.py): off unless a port is set.
+    metrics_listen: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     digest_items_per_section: int = Field(default=5, ge=1, le=50)
     digest_max_items: int = Field(default=15, ge=1, le=100)
     digest_send_empty: bool = False
@@ -111,6 +115,16 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower_format(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -154,6 +168,13 @@ class Settings(BaseSettings):
         if "{token}" in url or url.endswith("/bot"):
             return url
         return url + "/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL: the one path the webhook server answers on."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def config_path(self) -> Path:
