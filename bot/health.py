@@ -31,12 +31,17 @@ logger = logging.getLogger(__name__)
 DATABASE_TIMEOUT = 2.0
 
 
+def _last_bot_api_attempt() -> bool | None:
+    return BotApiState.reachable
+
+
 @dataclass
 class Probes:
     """What /readyz asks about; `sender` says "running", "stopped" or "disabled"."""
 
     sessionmaker: Callable[[], async_sessionmaker[AsyncSession] | None]
     sender: Callable[[], str]
+    bot_api: Callable[[], bool | None] = _last_bot_api_attempt
 
 
 async def _database_ok(sessionmaker: async_sessionmaker[AsyncSession] | None) -> bool:
@@ -60,7 +65,7 @@ def health_app(probes: Probes) -> web.Application:
     async def readyz(request: web.Request) -> web.Response:
         database = await _database_ok(probes.sessionmaker())
         sender = probes.sender()
-        bot_api = BotApiState.reachable
+        bot_api = probes.bot_api()
         checks = {
             "database": "ok" if database else "unreachable",
             "sender": sender,

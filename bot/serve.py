@@ -52,9 +52,15 @@ async def serve(
 ) -> int:
     """Run until SIGTERM or SIGINT; returns the exit code."""
     stopping = asyncio.Event()
+    received: list[str] = []
+
+    def on_signal(signum: signal.Signals) -> None:
+        received.append(signum.name)
+        stopping.set()
+
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stopping.set)
+        loop.add_signal_handler(signum, on_signal, signum)
     async with AsyncExitStack() as stack:
         if webhook_socket is None:  # raises Taken when another process polls this database
             await stack.enter_async_context(exclusive(settings.database_url, "polling"))
@@ -76,7 +82,7 @@ async def serve(
         webhook = await _take_updates(application, settings, webhook_socket)
         await stopping.wait()
         started = time.monotonic()
-        logger.info("stopping: no new updates; finishing what is in hand")
+        logger.info("%s: stopping; no new updates, finishing what is in hand", received[0])
         if webhook is not None:
             await webhook.stop()
         elif application.updater is not None:
