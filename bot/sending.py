@@ -87,12 +87,17 @@ async def serve_sender(settings: Settings, metrics_socket: socket.socket | None 
     engine = create_engine(settings.database_url)
     sessionmaker = create_sessionmaker(engine)
     health: HttpServer | None = None
+    started: list[RunningSender] = []
     try:
-        running = await start_sender(settings, sessionmaker, role="send")
-        if metrics_socket is not None:
-            probes = Probes(sessionmaker=lambda: sessionmaker, sender=lambda: running.status)
+        if metrics_socket is not None:  # first, so /healthz answers while the sender starts
+            probes = Probes(
+                sessionmaker=lambda: sessionmaker,
+                sender=lambda: started[0].status if started else "starting",
+            )
             health = HttpServer(health_app(probes), metrics_socket, "health and metrics")
             await health.start()
+        running = await start_sender(settings, sessionmaker, role="send")
+        started.append(running)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, running.sender.stop)

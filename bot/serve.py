@@ -40,7 +40,7 @@ def _sender_status(application: NewsApplication) -> str:
     if not services_of(application).settings.sender_enabled:
         return "disabled"
     running = application.bot_data.get(SENDER_KEY)
-    return "stopped" if running is None else running.status
+    return "not running" if running is None else running.status
 
 
 async def serve(
@@ -64,13 +64,7 @@ async def serve(
     async with AsyncExitStack() as stack:
         if webhook_socket is None:  # raises Taken when another process polls this database
             await stack.enter_async_context(exclusive(settings.database_url, "polling"))
-        await application.initialize()
-        stack.push_async_callback(application.shutdown)
-        # build_application sets both hooks (the in-process tests call them the same way).
-        assert application.post_init is not None and application.post_shutdown is not None
-        stack.push_async_callback(application.post_shutdown, application)
-        await application.post_init(application)
-        if metrics_socket is not None:
+        if metrics_socket is not None:  # first, so /healthz answers while the rest starts
             probes = Probes(
                 sessionmaker=lambda: services_of(application).sessionmaker,
                 sender=lambda: _sender_status(application),
@@ -78,6 +72,12 @@ async def serve(
             health = HttpServer(health_app(probes), metrics_socket, "health and metrics")
             await health.start()
             stack.push_async_callback(health.stop)
+        await application.initialize()
+        stack.push_async_callback(application.shutdown)
+        # build_application sets both hooks (the in-process tests call them the same way).
+        assert application.post_init is not None and application.post_shutdown is not None
+        stack.push_async_callback(application.post_shutdown, application)
+        await application.post_init(application)
         await application.start()
         webhook = await _take_updates(application, settings, webhook_socket)
         await stopping.wait()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+
 import aiohttp
 
-from tests.bot.cli.running import newsbot_process
+from tests.bot.cli.running import newsbot, newsbot_process
 from tests.conftest import TEST_TOKEN
 from tests.e2e.conftest import free_port, start_bot
 
@@ -87,3 +89,28 @@ async def test_the_webhook_answers_on_its_path_with_the_secret_and_refuses_forge
     log = bot.log()
     assert SECRET not in log and TEST_TOKEN not in log
     assert "refused a request without the secret (403)" in log
+
+
+def test_a_webhook_port_already_taken_is_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        ran = newsbot(
+            "run",
+            cwd=tmp_path,
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'taken.sqlite3'}",
+            WEBHOOK_URL=HOOK_URL,
+            WEBHOOK_SECRET=SECRET,
+            WEBHOOK_PORT=str(port),
+        )
+
+    assert ran.returncode == 2
+    assert (
+        ran.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            f"newsbot: WEBHOOK_PORT: cannot listen on 127.0.0.1:{port}: the port is already in use"
+        )
+    )
