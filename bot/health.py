@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from digests.db import session_scope
-from digests.metrics import BotApiState, exposition, refresh_from_database
+from digests.metrics import READY, BotApiState, exposition, refresh_from_database
 from digests.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,26 @@ async def _database_ok(sessionmaker: async_sessionmaker[AsyncSession] | None) ->
     return True
 
 
+async def readiness(probes: Probes) -> tuple[bool, dict[str, str]]:
+    """Whether the process is ready, and each check's state (also exported as newsbot_ready)."""
+    database = await _database_ok(probes.sessionmaker())
+    sender = probes.sender()
+    bot_api = probes.bot_api()
+    checks = {
+        "database": "ok" if database else "unreachable",
+        "sender": sender,
+        "bot_api": {True: "reachable", False: "unreachable", None: "not tried yet"}[bot_api],
+    }
+    passed = {
+        "database": database,
+        "sender": sender in ("running", "disabled"),
+        "bot_api": bot_api is not False,
+    }
+    for check, ok in passed.items():
+        READY.labels(check=check).set(1 if ok else 0)
+    return all(passed.values()), checks
+
+
 def health_app(probes: Probes) -> web.Application:
     """The aiohttp application serving the three paths."""
 
@@ -63,15 +83,7 @@ def health_app(probes: Probes) -> web.Application:
         return web.json_response({"status": "alive"})
 
     async def readyz(request: web.Request) -> web.Response:
-        database = await _database_ok(probes.sessionmaker())
-        sender = probes.sender()
-        bot_api = probes.bot_api()
-        checks = {
-            "database": "ok" if database else "unreachable",
-            "sender": sender,
-            "bot_api": {True: "reachable", False: "unreachable", None: "not tried yet"}[bot_api],
-        }
-        ready = database and sender in ("running", "disabled") and bot_api is not False
+        ready, checks = await readiness(probes)
         return web.Response(
             status=200 if ready else 503,
             text=json.dumps({"ready": ready, **checks}),
@@ -79,6 +91,7 @@ def health_app(probes: Probes) -> web.Application:
         )
 
     async def metrics(request: web.Request) -> web.Response:
+        await readiness(probes)
         sessionmaker = probes.sessionmaker()
         if sessionmaker is not None:
             try:
@@ -103,7 +116,8 @@ class HttpServer:
     """An aiohttp application served on an already bound socket."""
 
     def __init__(self, app: web.Application, sock: socket.socket, name: str) -> None:
-        self.runner = web.AppRunner(app, access_log=None)
+        # Requests still being answered get 3 s at stop (the shutdown's whole bound is 15 s).
+        self.runner = web.AppRunner(app, access_log=None, shutdown_timeout=3.0)
         self.sock = sock
         self.name = name
 

@@ -110,6 +110,12 @@ JOB_SECONDS = Histogram(
     buckets=_FAST,
     registry=REGISTRY,
 )
+READY = Gauge(
+    "newsbot_ready",
+    "/readyz's checks at the last scrape: database, sender, bot_api (1 passing, 0 failing).",
+    ["check"],
+    registry=REGISTRY,
+)
 BOT_API_UP = Gauge(
     "newsbot_bot_api_up",
     "1 when the last request to the Bot API got an HTTP answer, 0 when it could not connect.",

@@ -82,6 +82,7 @@ async def test_a_scrape_sees_the_counters_move_after_traffic(tmp_path):
         assert value(metrics, 'newsbot_messages_failed_total{reason="blocked"}') == 1
         assert value(metrics, "newsbot_digest_lateness_seconds_count") == 2
         assert value(metrics, "newsbot_bot_api_up") == 1
+        assert value(metrics, 'newsbot_ready{check="sender"}') == 1
         assert "# TYPE newsbot_outbox_depth gauge" in metrics
         assert await worker.stop() == 0
 
