@@ -205,7 +205,7 @@ async def open_services(application: NewsApplication) -> None:
 
 
 async def stop_sender(application: NewsApplication) -> None:
-    """post_stop (and post_shutdown): let the sender finish or release what is in flight."""
+    """On SIGTERM (bot/serve.py) and in post_shutdown: the sender finishes or releases its rows."""
     running = application.bot_data.pop(SENDER_KEY, None)
     if running is not None:
         await running.stop()
@@ -244,7 +244,6 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(open_services)
-        .post_stop(stop_sender)
         .post_shutdown(close_services)
     )
     if request is not None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -115,15 +115,17 @@ class Settings(BaseSettings):
             ) from None
         return value
 
-    @field_validator("metrics_port", mode="before")
+    @field_validator(
+        "webhook_listen", "metrics_listen", "metrics_port", "log_format", mode="before"
+    )
     @classmethod
-    def _empty_is_off(cls, value: object) -> object:
-        return None if value == "" else value
-
-    @field_validator("log_format", mode="before")
-    @classmethod
-    def _lower_format(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
+    def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:
+        # `.env.example` leaves these empty to mean the default.
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return cls.model_fields[str(info.field_name)].default
+        return value.strip().lower() if info.field_name == "log_format" else value
 
     @field_validator("log_level")
     @classmethod
