@@ -83,12 +83,13 @@ async def serve(
         await stopping.wait()
         started = time.monotonic()
         logger.info("%s: stopping; no new updates, finishing what is in hand", received[0])
-        if webhook is not None:
-            await webhook.stop()
-        elif application.updater is not None:
-            await application.updater.stop()
         try:
+            # One deadline for all of it; closing the database and the bot comes after.
             async with asyncio.timeout(SHUTDOWN_BOUND - 1):
+                if webhook is not None:
+                    await webhook.stop()
+                elif application.updater is not None:
+                    await application.updater.stop()
                 await asyncio.gather(application.stop(), stop_sender(application))
         except TimeoutError:
             logger.error("shutdown took over %.0f s; leaving the rest to recovery", SHUTDOWN_BOUND)

@@ -3,6 +3,7 @@ database, and SIGTERM that stops within its bound and loses nothing across a res
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 
@@ -16,25 +17,31 @@ from digests.models import Delivery, DeliveryStatus
 from tests.bot.cli.running import newsbot_process
 from tests.conftest import TEST_TOKEN
 from tests.digests.delivery.sending import add_chats, queue
-from tests.e2e.conftest import database, newsbot_environment, spawn
+from tests.e2e.conftest import database, free_port, newsbot_environment, spawn
+from tests.e2e.test_metrics import get
 
 CHATS = 40
 
 
 async def test_a_second_polling_instance_is_refused_with_one_line(tmp_path, database_url):
     api = FakeBotAPI()
+    metrics_port = free_port()
     async with (
         FakeBotAPIServer(api, token=TEST_TOKEN) as server,
-        spawn(api, server.base_url, database_url, tmp_path) as first,
+        spawn(
+            api, server.base_url, database_url, tmp_path, METRICS_PORT=str(metrics_port)
+        ) as first,
     ):
         environment = newsbot_environment(server.base_url, database_url)
         second = newsbot_process("run", cwd=tmp_path, **environment)
+        status, ready = await get(metrics_port, "/readyz")
 
         assert second.returncode == 2
         [line] = second.stderr.strip().splitlines()
         assert "another `newsbot run` is already long polling with this database" in line
         assert "webhook mode" in line
         assert first.process.returncode is None  # the first one carries on
+        assert status == 200 and json.loads(ready)["sender"] == "running", ready
         assert await first.stop() == 0
 
 
