@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
@@ -146,6 +147,15 @@ async def database(database_url: str):
         yield create_sessionmaker(engine)
     finally:
         await engine.dispose()
+
+
+async def http_get(port: int, path: str) -> tuple[int, str]:
+    """GET a loopback server's path (the health and metrics server's); (status, body)."""
+    async with (
+        aiohttp.ClientSession() as client,
+        client.get(f"http://127.0.0.1:{port}{path}") as response,
+    ):
+        return response.status, await response.text()
 
 
 def free_port() -> int:

@@ -17,8 +17,7 @@ from digests.models import Delivery, DeliveryStatus
 from tests.bot.cli.running import newsbot_process
 from tests.conftest import TEST_TOKEN
 from tests.digests.delivery.sending import add_chats, queue
-from tests.e2e.conftest import database, free_port, newsbot_environment, spawn
-from tests.e2e.test_metrics import get
+from tests.e2e.conftest import database, free_port, http_get, newsbot_environment, spawn
 
 CHATS = 40
 
@@ -34,7 +33,7 @@ async def test_a_second_polling_instance_is_refused_with_one_line(tmp_path, data
     ):
         environment = newsbot_environment(server.base_url, database_url)
         second = newsbot_process("run", cwd=tmp_path, **environment)
-        status, ready = await get(metrics_port, "/readyz")
+        status, ready = await http_get(metrics_port, "/readyz")
 
         assert second.returncode == 2
         [line] = second.stderr.strip().splitlines()

@@ -7,27 +7,16 @@ import json
 import re
 import socket
 
-import aiohttp
-
 from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
 from tests.bot.cli.running import newsbot
 from tests.conftest import TEST_TOKEN
 from tests.digests.delivery.sending import add_chats, queue
-from tests.e2e.conftest import database, free_port, spawn
+from tests.e2e.conftest import database, free_port, http_get, spawn
 
 
 def getme(call) -> bool:
     """A sending worker's start: its bot's getMe."""
     return call.method == "getMe"
-
-
-async def get(port: int, path: str) -> tuple[int, str]:
-    """GET a path of the metrics server; (status, body)."""
-    async with (
-        aiohttp.ClientSession() as client,
-        client.get(f"http://127.0.0.1:{port}{path}") as response,
-    ):
-        return response.status, await response.text()
 
 
 def value(metrics: str, name: str) -> float:
@@ -52,8 +41,8 @@ async def test_a_scrape_sees_the_counters_move_after_traffic(tmp_path):
             METRICS_PORT=str(port),
         ) as worker,
     ):
-        assert await get(port, "/healthz") == (200, '{"status": "alive"}')
-        status, body = await get(port, "/readyz")
+        assert await http_get(port, "/healthz") == (200, '{"status": "alive"}')
+        status, body = await http_get(port, "/readyz")
         assert status == 200, body
         assert json.loads(body) == {
             "ready": True,
@@ -61,7 +50,7 @@ async def test_a_scrape_sees_the_counters_move_after_traffic(tmp_path):
             "sender": "running",
             "bot_api": "reachable",
         }
-        _, before = await get(port, "/metrics")
+        _, before = await http_get(port, "/metrics")
         assert value(before, 'newsbot_messages_sent_total{kind="digest"}') == 0
         assert value(before, "newsbot_send_rate_limit") == 30
 
@@ -74,7 +63,7 @@ async def test_a_scrape_sees_the_counters_move_after_traffic(tmp_path):
         await api.wait_for_message(chat_id=5002, timeout=30)
         metrics = ""
         for _ in range(100):  # the blocked chat's answer may still be on its way
-            _, metrics = await get(port, "/metrics")
+            _, metrics = await http_get(port, "/metrics")
             if value(metrics, 'newsbot_messages_failed_total{reason="blocked"}'):
                 break
             await asyncio.sleep(0.1)

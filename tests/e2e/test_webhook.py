@@ -8,7 +8,7 @@ import aiohttp
 
 from tests.bot.cli.running import newsbot, newsbot_process
 from tests.conftest import TEST_TOKEN
-from tests.e2e.conftest import free_port, start_bot
+from tests.e2e.conftest import free_port, http_get, start_bot
 
 SECRET = "s3cret_webhook-Token"
 HOOK_URL = "https://news.example/tg/hook"
@@ -27,16 +27,6 @@ async def post(port: int, path: str, update: dict, secret: str | None) -> int:
         client.post(f"http://127.0.0.1:{port}{path}", json=update, headers=headers) as response,
     ):
         return response.status
-
-
-async def scrape(port: int) -> str:
-    """GET /metrics."""
-    async with (
-        aiohttp.ClientSession() as client,
-        client.get(f"http://127.0.0.1:{port}/metrics") as response,
-    ):
-        assert response.status == 200
-        return await response.text()
 
 
 def test_webhook_mode_without_a_secret_refuses_to_start(tmp_path):
@@ -83,7 +73,8 @@ async def test_the_webhook_answers_on_its_path_with_the_secret_and_refuses_forge
 
         assert reply["text"].startswith("👋 Welcome, Grace!")
         assert api.sent_messages(666) == []  # the forged /start never reached a handler
-        assert 'newsbot_updates_total{kind="message"} 1.0' in await scrape(metrics_port)
+        _, metrics = await http_get(metrics_port, "/metrics")
+        assert 'newsbot_updates_total{kind="message"} 1.0' in metrics
         assert not api.calls_to("getUpdates")
         assert await bot.stop() == 0
     log = bot.log()
