@@ -11,6 +11,7 @@ from bot.permissions import may_configure
 from bot.updates import chat_of, message_of
 from digests.archive.lookups import coverage, find_article, latest
 from digests.archive.search import search
+from digests.editions.assemble import Limits
 from digests.editions.layout import RELATED_CALLBACK, related_buttons
 from digests.editions.ondemand import digest_now
 from digests.ids import parse_id
@@ -130,10 +131,17 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
 
 
 async def _latest_page(update: Update, context: NewsContext, topic: str | None, page: int) -> None:
+    now, limits = utcnow(), Limits.of(context.settings)
     async with context.session() as session:
         chat = await context.current_chat(session, update)
         language, timezone = chat.language, chat.timezone
-        articles = await latest(session=session, topic=topic, limit=PAGE + 1, offset=page * PAGE)
+        articles = await latest(
+            session=session,
+            topic=topic,
+            limit=PAGE + 1,
+            offset=page * PAGE,
+            published_after=limits.published_after(now),
+        )
     more, articles = len(articles) > PAGE, articles[:PAGE]
     reply = context.render(
         "lookups/latest.html",
@@ -142,7 +150,8 @@ async def _latest_page(update: Update, context: NewsContext, topic: str | None, 
         articles=articles,
         first=page * PAGE + 1,
         tz=timezone,
-        now=utcnow(),
+        now=now,
+        max_age_hours=context.settings.digest_max_age_hours,
     )
     markup = _pager(LATEST_PAGE, topic or "-", page, more, _labels(context, language))
     await _send_or_edit(update, reply, markup)

@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from digests.errors import UnknownTopics
 from digests.ids import parse_id
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
@@ -53,16 +54,29 @@ def _with_source() -> Select[Article, str | None]:
 
 
 async def latest(
-    *, session: AsyncSession, topic: str | None = None, limit: int = 5, offset: int = 0
+    *,
+    session: AsyncSession,
+    topic: str | None = None,
+    limit: int = 5,
+    offset: int = 0,
+    published_after: datetime | None = None,
 ) -> list[ArticleView]:
-    """The newest articles, optionally in one topic (by slug)."""
+    """The newest articles, optionally in one topic (by slug; UnknownTopics if there is no
+    such topic), published since `published_after` when given (older news is not news).
+    """
     query = _with_source()
     if topic is not None:
-        query = (
-            query.join(ArticleTopic, ArticleTopic.article_id == Article.id)
-            .join(Topic, Topic.id == ArticleTopic.topic_id)
-            .where(Topic.slug == topic)
+        topic_id = await session.scalar(select(Topic.id).where(Topic.slug == topic, Topic.active))
+        if topic_id is None:
+            known = await session.scalars(
+                select(Topic.slug).where(Topic.active).order_by(Topic.position, Topic.id)
+            )
+            raise UnknownTopics([topic], list(known))
+        query = query.join(ArticleTopic, ArticleTopic.article_id == Article.id).where(
+            ArticleTopic.topic_id == topic_id
         )
+    if published_after is not None:
+        query = query.where(Article.published_at >= published_after)
     rows = await session.execute(
         query.order_by(Article.published_at.desc(), Article.id.desc())
         .limit(min(limit, MAX_PAGE))
