@@ -86,9 +86,11 @@ async def latest(
 
 
 async def find_article(*, session: AsyncSession, reference: str) -> Article | None:
-    """An article by its number or by any URL it was published under (tracking removed)."""
+    """An article by its archive number ('1234' or '#1234') or by any URL it was published
+    under (tracking removed).
+    """
     reference = reference.strip()
-    number = parse_id(reference)
+    number = parse_id(reference.removeprefix("#"))
     if number is not None:
         return await session.get(Article, number)
     if not reference.lower().startswith(("http://", "https://")):
