@@ -3,7 +3,6 @@ preview whatever its fetch time, yet stays searchable and is dated with its year
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from bot.context import services_of
 from digests.db import session_scope
 from digests.models import Topic, utcnow
-from tests.bot.cli.running import newsbot
+from tests.bot.cli.running import newsbot_beside
 from tests.factories import add_article
 
 BACKLOG = datetime(2006, 1, 2, 15, 25, tzinfo=UTC)
@@ -78,11 +77,6 @@ def _jsonl(*records: dict[str, object]) -> str:
     return "".join(json.dumps(record) + "\n" for record in records)
 
 
-async def _newsbot(*args: str, **env: str):
-    # The command runs its own event loop: in a thread, beside the test's.
-    return await asyncio.to_thread(newsbot, *args, **env)
-
-
 async def test_preview_leaves_out_a_backlog(tmp_path, database_url):
     fresh = (utcnow() - timedelta(hours=2)).isoformat()
     feed = tmp_path / "articles.jsonl"
@@ -104,14 +98,16 @@ async def test_preview_leaves_out_a_backlog(tmp_path, database_url):
             },
         )
     )
-    ingested = await _newsbot("ingest", str(feed), cwd=tmp_path, DATABASE_URL=database_url)
+    ingested = await newsbot_beside("ingest", str(feed), cwd=tmp_path, DATABASE_URL=database_url)
     assert ingested.returncode == 0, ingested.stderr
-    shown = await _newsbot("preview", "--topics", "tech", cwd=tmp_path, DATABASE_URL=database_url)
+    shown = await newsbot_beside(
+        "preview", "--topics", "tech", cwd=tmp_path, DATABASE_URL=database_url
+    )
     assert shown.returncode == 0, shown.stderr
     assert "Tram depot opens its doors" in shown.stdout
     assert "ferry" not in shown.stdout
 
-    unbound = await _newsbot(
+    unbound = await newsbot_beside(
         "preview",
         "--topics",
         "tech",

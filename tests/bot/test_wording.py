@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.context import services_of
 from digests.db import session_scope
 from digests.models import Chat, Topic
+from digests.migrate import head_revision
+from tests.bot.cli.running import newsbot_beside
 from tests.factories import add_chat
 
 EDITOR = 1001  # ADMIN_IDS in the test settings
@@ -77,3 +80,44 @@ async def test_times_as_people_write_them(application, api, deliver):
     assert await _digest_times(application, 524) == ["20:30"]
     await _times_answer(api, deliver, 525, "12am 12:30pm")
     assert await _digest_times(application, 525) == ["00:00", "12:30"]
+
+
+@pytest.mark.parametrize("days", ["400", "abc", "0", "7 8"])
+async def test_stats_with_days_it_cannot_use_says_so(application, api, deliver, days):
+    await deliver(api.user_message(f"/stats {days}"))
+    assert api.calls_to("sendPhoto") == []
+    assert api.sent_messages(chat_id=EDITOR)[-1]["text"] == (
+        "Usage: /stats [days] — the number of days back, from 1 to 90;"
+        " /stats alone shows the last 14."
+    )
+
+
+async def test_stats_for_seven_days(application, api, deliver):
+    await deliver(api.user_message("/stats 7"))
+    [call] = api.calls_to("sendPhoto")
+    assert call.params["caption"].startswith("<b>Stats for the last 7 days</b>")
+
+
+async def test_latest_of_a_topic_that_does_not_exist(application, api, deliver):
+    await deliver(api.user_message("/latest nosuch", user_id=526))
+    assert api.sent_messages(chat_id=526)[-1]["text"].startswith("No such topic: nosuch.")
+
+
+async def test_db_upgrade_on_a_current_database_says_so(tmp_path, database_url):
+    upgraded = await newsbot_beside("db", "upgrade", cwd=tmp_path, DATABASE_URL=database_url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert upgraded.stdout.strip().endswith(f"already at {head_revision()}, up to date")
+
+
+async def test_the_stats_table_lines_up(tmp_path, database_url, application, api, deliver):
+    await deliver(api.user_message("/start", user_id=527))
+    await deliver(api.user_message("/subscribe tech", user_id=527))
+    shown = await newsbot_beside("stats", "--days", "3", cwd=tmp_path, DATABASE_URL=database_url)
+    assert shown.returncode == 0, shown.stderr
+    rows = [line for line in shown.stdout.splitlines() if line.startswith("  ")]
+    figures = [line for line in rows if line.rstrip()[-1].isdigit()]
+    assert len(figures) >= 5  # a topic, a campaign, three days
+    days = [line for line in figures if line.lstrip()[:4].isdigit()]
+    header = next(line for line in rows if line.strip().startswith("day (UTC)"))
+    assert {len(line) for line in days} == {len(header)}
+    assert {len(line) for line in figures if line not in days} == {len(header) - 9}
