@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from bot.context import services_of
 from digests.db import session_scope
-from digests.models import Chat, Topic
 from digests.migrate import head_revision
+from digests.models import Chat, Topic
 from tests.bot.cli.running import newsbot_beside
 from tests.factories import add_chat
 
