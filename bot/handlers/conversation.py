@@ -15,12 +15,8 @@ from bot.handlers.settings import awaiting_setting, forget_question
 from bot.updates import chat_of, message_of
 
 
-def addressed_command(update: Update, bot_username: str | None) -> str | None:
-    """The command ('/foo') a message opens with when it is meant for this bot, else None.
-
-    In a private chat every command is; in a group only `/foo@thisbot` (a bare `/foo` there may
-    be for another bot, and `/foo@otherbot` is).
-    """
+def _command(update: Update) -> tuple[str, str] | None:
+    """The command a message opens with and whom it names: ('/foo', 'somebot' or '')."""
     message = update.effective_message
     if message is None or not message.text or not message.entities:
         return None
@@ -28,10 +24,24 @@ def addressed_command(update: Update, bot_username: str | None) -> str | None:
     if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
         return None
     command, _, addressee = message.text[: first.length].partition("@")
+    return command, addressee.lower()
+
+
+def _is(addressee: str, bot_username: str | None) -> bool:
+    return bot_username is not None and addressee == bot_username.lower()
+
+
+def addressed_command(update: Update, bot_username: str | None) -> str | None:
+    """The command ('/foo') a message opens with when it is surely meant for this bot, else
+    None: in a private chat every command is; in a group only `/foo@thisbot` (a bare `/foo`
+    there may be another bot's, and `/foo@otherbot` is).
+    """
+    found = _command(update)
+    if found is None:
+        return None
+    command, addressee = found
     if addressee:
-        if bot_username is None or addressee.lower() != bot_username.lower():
-            return None
-        return command
+        return command if _is(addressee, bot_username) else None
     private = update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
     return command if private else None
 
@@ -58,8 +68,10 @@ async def cancel_command(update: Update, context: NewsContext) -> None:
 
 
 async def end_question(update: Update, context: NewsContext) -> None:
-    """After any command to this bot: the asked user's pending settings question is over."""
-    if addressed_command(update, context.bot.username) is None:
+    """After any command (not one naming another bot): the asked user's settings question is
+    over."""
+    found = _command(update)
+    if found is None or (found[1] and not _is(found[1], context.bot.username)):
         return
     question = await awaiting_setting(update, context)
     user = update.effective_user

@@ -10,6 +10,7 @@ Both live in the database, so any instance answers alike.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ LIST_TTL = timedelta(days=7)
 # Numbers kept per list: pages of one search or /latest add up to this many.
 MAX_NUMBERS = 100
 MAX_LIST_NUMBER = 10_000
+_DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,14 @@ async def article_for(
     """The article a reader means: '3' (the last list's third), '#1234' (the archive's
     number) or an address. ListError when a number names no list or nothing in it.
     """
-    number = parse_id(reference, maximum=MAX_LIST_NUMBER)
-    if number is None:  # '#1234', an address, or no article at all
+    reference = reference.strip()
+    if not _DIGITS.fullmatch(reference):  # '#1234', an address, or no article at all
         return await find_article(session=session, reference=reference)
     shown = await last_list(session=session, chat=chat, now=now)
     if shown is None:
         raise ListError("no_list", reference)
-    article_id = shown.numbers.get(number)
+    number = parse_id(reference, maximum=MAX_LIST_NUMBER)
+    article_id = shown.numbers.get(number) if number is not None else None
     if article_id is None:
         raise ListError("not_in_list", reference)
     return await session.get(Article, article_id)

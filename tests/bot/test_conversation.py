@@ -105,3 +105,17 @@ async def test_known_commands_are_not_called_unknown(application, api, deliver):
     await deliver(api.user_message("/help@newsbot_test_bot", user_id=45))
     texts = [m["text"] for m in api.sent_messages(chat_id=45)]
     assert len(texts) == 2 and not any("I don't know" in text for text in texts)
+
+
+async def test_in_a_group_a_bare_command_ends_the_question(application, api, deliver):
+    group = -100_503
+    api.set_chat(group, type="supergroup", title="Club")
+    api.set_member(group, 46, "administrator")
+    prompt = await ask_for_times(api, deliver, 46, chat_id=group)
+    await deliver(api.user_message("/mysubs", user_id=46, chat_id=group))
+    await deliver(
+        api.user_message(
+            "07:00", user_id=46, chat_id=group, reply_to_message_id=prompt["message_id"]
+        )
+    )
+    assert await digest_times(application, group) == ["08:00"]

@@ -102,6 +102,10 @@ async def test_archive_numbers_links_and_no_list(application, api, deliver, arch
     assert api.sent_messages(chat_id=82)[-1]["text"].startswith(
         "The last list I showed here has no article 9."
     )
+    await deliver(api.user_message(f"/related {lead.id + 100_000}", user_id=82))
+    assert api.sent_messages(chat_id=82)[-1]["text"].startswith(
+        "The last list I showed here has no article"
+    )
 
 
 async def test_a_scheduled_digest_is_the_last_list_once_sent(application, api, deliver, archive):

@@ -54,6 +54,6 @@ async def _lifecycle(bot) -> None:
     report = await api.wait_for_message(chat_id=OWNER, contains="Retraction", timeout=30)
     await api.wait_until(lambda: api.was_deleted(READER, copy["message_id"]), timeout=30)
     await api.wait_until(
-        lambda: "1 of 1 copies deleted" in text_of(api, OWNER, report["message_id"]), timeout=30
+        lambda: "1 of 1 copy deleted" in text_of(api, OWNER, report["message_id"]), timeout=30
     )
     assert await bot.stop() == 0
