@@ -62,19 +62,25 @@ async def latest(
     published_after: datetime | None = None,
 ) -> list[ArticleView]:
     """The newest articles, optionally in one topic (by slug; UnknownTopics if there is no
-    such topic), published since `published_after` when given (older news is not news).
+    such topic; a top-stories topic is all), published since `published_after` when given
+    (older news is not news).
     """
     query = _with_source()
     if topic is not None:
-        topic_id = await session.scalar(select(Topic.id).where(Topic.slug == topic, Topic.active))
-        if topic_id is None:
+        row = (
+            await session.execute(
+                select(Topic.id, Topic.top_items).where(Topic.slug == topic, Topic.active)
+            )
+        ).first()
+        if row is None:
             known = await session.scalars(
                 select(Topic.slug).where(Topic.active).order_by(Topic.position, Topic.id)
             )
             raise UnknownTopics([topic], list(known))
-        query = query.join(ArticleTopic, ArticleTopic.article_id == Article.id).where(
-            ArticleTopic.topic_id == topic_id
-        )
+        if row.top_items is None:
+            query = query.join(ArticleTopic, ArticleTopic.article_id == Article.id).where(
+                ArticleTopic.topic_id == row.id
+            )
     if published_after is not None:
         query = query.where(Article.published_at >= published_after)
     rows = await session.execute(
