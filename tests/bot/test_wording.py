@@ -15,27 +15,34 @@ from tests.factories import add_chat
 EDITOR = 1001  # ADMIN_IDS in the test settings
 
 
-async def one_reader(application):
+async def one_reader(application) -> int:
+    """One chat following Technology (with alerts on): its topic's id."""
     async with session_scope(services_of(application).sessionmaker) as session:
         tech = await session.scalar(select(Topic).where(Topic.slug == "tech"))
         await add_chat(session, 511, topics=[tech])
+        return tech.id
 
 
 async def test_one_chat_is_one_chat_in_the_card_and_the_list(application, api, deliver):
-    await one_reader(application)
+    tech = await one_reader(application)
     await deliver(api.user_message("/alert Storm hits the coast"))
-    card = api.sent_messages(chat_id=EDITOR)[-1]["plain_text"]
-    assert "Send to: everyone with alerts on — 1 chat." in card
+    card = api.sent_messages(chat_id=EDITOR)[-1]
+    await deliver(api.callback_query(f"al:a:1:t{tech}"))
+    redrawn = api.message(EDITOR, card["message_id"])["text"]
+    assert "Send to: subscribers of Technology — 1 chat." in redrawn
+    await deliver(api.callback_query("al:ok:1"))
     await deliver(api.user_message("/alerts"))
     listed = api.sent_messages(chat_id=EDITOR)[-1]["plain_text"]
-    assert "everyone with alerts on · 0 chats" in listed  # a draft has no copies yet
+    assert "subscribers of Technology · 1 chat\n" in listed
 
 
 async def test_plurals_in_polish(application, api, deliver):
-    await one_reader(application)
+    tech = await one_reader(application)
     await deliver(api.user_message("/alert Burza nad wybrzeżem", language_code="pl"))
-    card = api.sent_messages(chat_id=EDITOR)[-1]["plain_text"]
-    assert "Do: wszyscy z włączonymi alertami — 1 czat." in card
+    card = api.sent_messages(chat_id=EDITOR)[-1]
+    await deliver(api.callback_query(f"al:a:1:t{tech}"))
+    redrawn = api.message(EDITOR, card["message_id"])["text"]
+    assert "— 1 czat." in redrawn
 
 
 async def test_mysubs_points_to_topics(application, api, deliver):
