@@ -4,8 +4,10 @@ after it is a search again; commands the bot does not know point to /help."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from telegram.ext import CommandHandler
 
 from bot.context import services_of
+from bot.handlers.conversation import unknown_command
 from digests.db import session_scope
 from digests.models import Chat
 
@@ -119,3 +121,10 @@ async def test_in_a_group_a_bare_command_ends_the_question(application, api, del
         )
     )
     assert await digest_times(application, group) == ["08:00"]
+
+
+def test_every_command_is_registered_before_the_unknown_command_answer(application):
+    handlers = application.handlers[0]
+    catch_all = next(i for i, h in enumerate(handlers) if h.callback is unknown_command)
+    late = [h.commands for h in handlers[catch_all:] if isinstance(h, CommandHandler)]
+    assert late == []
