@@ -107,9 +107,6 @@ class FilterLimit(UserError):
 
     codes = frozenset({"too_many_filters"})
 
-    def __init__(self, limit: int) -> None:
-        super().__init__("too_many_filters", limit)
-
 
 class SourceError(UserError):
     """A source that cannot be added or changed."""
