@@ -16,7 +16,6 @@ from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.desk.alert_state import (
     DELETE_WINDOW,
     AlertState,
-    alert_ref,
     alert_state,
     sent_copies,
     without_row,
@@ -32,6 +31,7 @@ from digests.models import (
     DeliveryStatus,
     Priority,
 )
+from digests.models.desk import alert_ref
 from digests.text.render import Renderer
 
 

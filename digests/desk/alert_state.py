@@ -12,14 +12,10 @@ from sqlalchemy.orm import aliased
 
 from digests.desk.progress import Tally, tally_rows
 from digests.models import Alert, AlertStatus, Delivery, DeliveryKind, DeliveryStatus, Topic
+from digests.models.desk import alert_ref
 
 # Telegram lets a bot delete its own messages for 48 hours only.
 DELETE_WINDOW = timedelta(hours=48)
-
-
-def alert_ref(alert_id: int) -> str:
-    """The outbox ref of every message about an alert."""
-    return f"alert:{alert_id}"
 
 
 @dataclass(frozen=True)

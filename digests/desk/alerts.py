@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
 from digests.delivery.outbox import OutgoingMessage, enqueue
-from digests.desk.alert_state import AlertState, alert_ref, alert_state
+from digests.desk.alert_state import AlertState, alert_state
 from digests.desk.roles import audit
 from digests.errors import AlertStateError, AlertTextError
 from digests.models import (
@@ -31,6 +31,7 @@ from digests.models import (
     Subscription,
     Topic,
 )
+from digests.models.desk import alert_ref
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
 from digests.text.telegram_html import MESSAGE_LIMIT, visible_length

@@ -32,6 +32,20 @@ class AlertStatus(StrEnum):
     RETRACTED = "retracted"
 
 
+ALERT_REF = "alert:"
+
+
+def alert_ref(alert_id: int) -> str:
+    """The outbox ref of every message about an alert (its copies, edits and deletions)."""
+    return f"{ALERT_REF}{alert_id}"
+
+
+def alert_of_ref(ref: str) -> int | None:
+    """The alert an outbox ref is about, or None for a ref that is not an alert's."""
+    number = ref.removeprefix(ALERT_REF)
+    return int(number) if number != ref and number.isdigit() else None
+
+
 class Alert(Base):
     """A breaking alert an editor composed, and how its sending went."""
 

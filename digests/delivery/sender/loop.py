@@ -45,6 +45,7 @@ from digests.delivery.sender.react import (
     StopSending,
     react,
 )
+from digests.delivery.sender.stops import DESK_CANCELLED, StopList
 from digests.models import ChatStatus, ChatType
 from digests.models.base import utcnow
 
@@ -75,6 +76,7 @@ class Sender:
         self.rng = rng or random.Random()
         self.pacer = Pacer(config.limits)
         self.stats = SenderStats()
+        self.stops = StopList(config.stop_check_interval)
         self.lanes: dict[int, ChatLane] = {}
         self.writes = OutboxWrites()
         self.in_memory = 0
@@ -218,6 +220,7 @@ class Sender:
             if self._ready and self.in_flight < self.config.concurrency:
                 wait = self.pacer.overall_wait(now)
                 if wait <= 0:
+                    await self.stops.refresh_if_due(now, self.sessionmaker, self.lanes.values())
                     self._dispatch_one(now)
                     continue
                 timeout = wait
@@ -250,8 +253,12 @@ class Sender:
         if lane is None or lane.busy or not lane.rows or lane.head() != (priority, row_id):
             return  # a stale entry: the lane was rescheduled, closed or already sent
         _, _, row = heapq.heappop(lane.rows)
-        lane.busy = True
         self.in_memory -= 1
+        if self.stops.blocks(row):  # its alert was cancelled after the claim: not sent
+            self.record_cancelled(row, DESK_CANCELLED, None)
+            self._lane_done(lane)
+            return
+        lane.busy = True
         self.in_flight += 1
         self.pacer.take_overall(now)
         self.pacer.take_chat(chat_id, group=lane.group, now=now)
@@ -278,13 +285,17 @@ class Sender:
             decision = react(outcome, row, config=self.config, now=utcnow(), rng=self.rng)
             self._apply(decision, lane, row)
         finally:
-            lane.busy = False
-            if lane.rows and self.lanes.get(lane.chat_id) is lane:
-                self._schedule(lane, self.clock())
-            elif not lane.rows and self.lanes.get(lane.chat_id) is lane:
-                del self.lanes[lane.chat_id]
-                self._room.set()
-            self._wake.set()
+            self._lane_done(lane)
+
+    def _lane_done(self, lane: ChatLane) -> None:
+        """The lane's row went (or was dropped): schedule its next one, or let it go."""
+        lane.busy = False
+        if lane.rows and self.lanes.get(lane.chat_id) is lane:
+            self._schedule(lane, self.clock())
+        elif not lane.rows and self.lanes.get(lane.chat_id) is lane:
+            del self.lanes[lane.chat_id]
+            self._room.set()
+        self._wake.set()
 
     # ------------------------------------------------------------------- recording
     def _apply(self, decision: Decision, lane: ChatLane, row: Claimed) -> None:
@@ -356,7 +367,7 @@ class Sender:
             | {"b_error": decision.reason, "b_code": decision.code}
         )
 
-    def record_cancelled(self, row: Claimed, reason: str, code: FailureCode) -> None:
+    def record_cancelled(self, row: Claimed, reason: str, code: FailureCode | None) -> None:
         """Queue a cancellation of a claimed row."""
         self.stats.cancelled += 1
         self.writes.cancelled.append({"b_id": row.id, "b_error": reason, "b_code": code})
