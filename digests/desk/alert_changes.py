@@ -7,8 +7,9 @@ audit log, and return the alert's new state for the status message.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
@@ -33,6 +34,8 @@ from digests.models import (
 )
 from digests.models.desk import alert_ref
 from digests.text.render import Renderer
+
+deliveries = cast(Table, Delivery.__table__)
 
 
 async def _cancel_pending(
@@ -84,23 +87,27 @@ async def _last_edit_part(session: AsyncSession, ref: str) -> int:
     return last or 0
 
 
+def _stale(texts: dict[str, str]) -> ColumnElement[bool]:
+    """True for an alert row whose text is none of the current ones (what it was sent with:
+    nothing changes a row's payload once the sender has claimed it)."""
+    text: ColumnElement[str] = Delivery.payload["text"].as_string()
+    return text.not_in(set(texts.values()))
+
+
 async def _queue_edits(
-    session: AsyncSession,
-    alert: Alert,
-    texts: dict[str, str],
-    *,
-    part: int,
-    since: datetime | None,
-    now: datetime,
+    session: AsyncSession, alert: Alert, texts: dict[str, str], *, part: int, now: datetime
 ) -> int:
+    """Queue this edit for every copy sent with other words and not edited yet.
+
+    By content, not by time: a copy whose send was in flight at the edit (its outcome written
+    after the edit looked) is found at the next look, whenever its send was recorded.
+    """
     ref = alert_ref(alert.id)
     query = (
         sent_copies(ref, Delivery, Chat.language)
         .join(Chat, Chat.id == Delivery.chat_id)
-        .where(without_row(DeliveryKind.ALERT_EDIT, ref, part))
+        .where(without_row(DeliveryKind.ALERT_EDIT, ref, part), _stale(texts))
     )
-    if since is not None:
-        query = query.where(Delivery.sent_at >= since)
     messages = []
     for copy, language in (await session.execute(query)).all():
         text = texts[language] if language in texts else texts[""]
@@ -122,6 +129,34 @@ async def _queue_edits(
         )
     await enqueue(session=session, messages=messages, now=now)
     return len(messages)
+
+
+_RETEXT = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
+    .values(payload=bindparam("b_payload"))
+)
+
+
+async def _retext_pending(session: AsyncSession, ref: str, texts: dict[str, str]) -> None:
+    """Give the alert's queued copies the current text; a copy the sender claimed meanwhile
+    keeps the words it goes out with (the UPDATE re-checks `pending`), and is edited later."""
+    pending = await session.execute(
+        select(Delivery.id, Delivery.payload, Chat.language)
+        .join(Chat, Chat.id == Delivery.chat_id)
+        .where(
+            Delivery.kind == DeliveryKind.ALERT,
+            Delivery.ref == ref,
+            Delivery.status == DeliveryStatus.PENDING,
+            _stale(texts),
+        )
+    )
+    rows = [
+        {"b_id": row_id, "b_payload": {**payload, "text": texts.get(language, texts[""])}}
+        for row_id, payload, language in pending.all()
+    ]
+    if rows:
+        await session.execute(_RETEXT, rows)
 
 
 async def _texts(session: AsyncSession, alert: Alert, renderer: Renderer) -> dict[str, str]:
@@ -160,20 +195,10 @@ async def edit_alert(
     await _cancel_pending(session, ref, DeliveryKind.ALERT_EDIT, now)
     alert.text, alert.link, alert.edited_at, alert.finished_at = body, link, now, None
     texts = await _texts(session, alert, renderer)
-    pending = await session.execute(
-        select(Delivery, Chat.language)
-        .join(Chat, Chat.id == Delivery.chat_id)
-        .where(
-            Delivery.kind == DeliveryKind.ALERT,
-            Delivery.ref == ref,
-            Delivery.status == DeliveryStatus.PENDING,
-        )
-    )
-    for row, language in pending.all():
-        row.payload = {**row.payload, "text": texts.get(language, texts[""])}
     await session.flush()
+    await _retext_pending(session, ref, texts)
     part = await _last_edit_part(session, ref) + 1
-    copies = await _queue_edits(session, alert, texts, part=part, since=None, now=now)
+    copies = await _queue_edits(session, alert, texts, part=part, now=now)
     detail = {"before": before, "after": body, "copies": copies}
     await audit_alert(session, actor_id, "alert_edit", alert_id, now, detail)
     return await alert_state(session=session, alert=alert, now=now)
@@ -237,14 +262,12 @@ async def advance_alert(
         # Copies that were already being sent when the alert was retracted.
         await _queue_deletes(session, alert, now)
     elif alert.edited_at is not None:
-        await _queue_edits(
-            session,
-            alert,
-            await _texts(session, alert, renderer),
-            part=max(await _last_edit_part(session, alert_ref(alert.id)), 1),
-            since=alert.edited_at,
-            now=now,
-        )
+        # Copies whose send was in flight at the edit: sent since with the old words, or
+        # back in the queue after a retry.
+        ref, texts = alert_ref(alert.id), await _texts(session, alert, renderer)
+        await _retext_pending(session, ref, texts)
+        part = max(await _last_edit_part(session, ref), 1)
+        await _queue_edits(session, alert, texts, part=part, now=now)
     state = await alert_state(session=session, alert=alert, now=now)
     if not state.busy:
         if alert.status is AlertStatus.SENDING:
