@@ -7,9 +7,9 @@ audit log, and return the alert's new state for the status message.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
@@ -22,7 +22,7 @@ from digests.desk.alert_state import (
     without_row,
 )
 from digests.desk.alerts import audit_alert, find_alert, render_alert
-from digests.errors import AlertStateError
+from digests.errors import AlertStateError, AlertTextError
 from digests.models import (
     Alert,
     AlertStatus,
@@ -34,6 +34,7 @@ from digests.models import (
 )
 from digests.models.desk import alert_ref
 from digests.text.render import Renderer
+from digests.text.telegram_html import CAPTION_LIMIT, visible_length
 
 deliveries = cast(Table, Delivery.__table__)
 
@@ -87,11 +88,28 @@ async def _last_edit_part(session: AsyncSession, ref: str) -> int:
     return last or 0
 
 
+def _words(key: str) -> ColumnElement[str]:
+    column: ColumnElement[str] = Delivery.payload[key].as_string()
+    return column
+
+
 def _stale(texts: dict[str, str]) -> ColumnElement[bool]:
-    """True for an alert row whose text is none of the current ones (what it was sent with:
-    nothing changes a row's payload once the sender has claimed it)."""
-    text: ColumnElement[str] = Delivery.payload["text"].as_string()
-    return text.not_in(set(texts.values()))
+    """True for an alert row whose words (text, or a photo's caption) are none of the current
+    ones: what it was sent with, as nothing changes a row's payload once it is claimed.
+    False for a photo sent without a caption (its words follow in their own message)."""
+    current = set(texts.values())
+    return or_(_words("text").not_in(current), _words("caption").not_in(current))
+
+
+def _edit_of(copy: Delivery, text: str) -> tuple[str, dict[str, Any]]:
+    """The Bot API method and parameters that put `text` into a copy already sent."""
+    if "caption" in copy.payload:
+        caption = {"message_id": copy.message_id, "caption": text, "parse_mode": "HTML"}
+        return "editMessageCaption", caption
+    payload = {"message_id": copy.message_id, "text": text, "parse_mode": "HTML"}
+    if copy.payload.get("link_preview_options"):
+        payload["link_preview_options"] = copy.payload["link_preview_options"]
+    return "editMessageText", payload
 
 
 async def _queue_edits(
@@ -111,11 +129,9 @@ async def _queue_edits(
     messages = []
     for copy, language in (await session.execute(query)).all():
         text = texts[language] if language in texts else texts[""]
-        if copy.payload.get("text") == text:
+        if text in (copy.payload.get("text"), copy.payload.get("caption")):
             continue
-        payload = {"message_id": copy.message_id, "text": text, "parse_mode": "HTML"}
-        if copy.payload.get("link_preview_options"):
-            payload["link_preview_options"] = copy.payload["link_preview_options"]
+        method, payload = _edit_of(copy, text)
         messages.append(
             OutgoingMessage(
                 chat_id=copy.chat_id,
@@ -124,7 +140,7 @@ async def _queue_edits(
                 part=part,
                 payload=payload,
                 priority=Priority.ALERT,
-                method="editMessageText",
+                method=method,
             )
         )
     await enqueue(session=session, messages=messages, now=now)
@@ -152,8 +168,9 @@ async def _retext_pending(session: AsyncSession, ref: str, texts: dict[str, str]
         )
     )
     rows = [
-        {"b_id": row_id, "b_payload": {**payload, "text": texts.get(language, texts[""])}}
+        {"b_id": row_id, "b_payload": {**payload, key: texts.get(language, texts[""])}}
         for row_id, payload, language in pending.all()
+        for key in ("caption" if "caption" in payload else "text",)
     ]
     if rows:
         await session.execute(_RETEXT, rows)
@@ -176,6 +193,19 @@ async def _texts(session: AsyncSession, alert: Alert, renderer: Renderer) -> dic
     return texts
 
 
+async def _check_captions(session: AsyncSession, ref: str, texts: dict[str, str]) -> None:
+    """A photo alert sent with its words as the caption keeps them there: they must fit."""
+    captioned = await session.scalar(
+        select(Delivery.id)
+        .where(Delivery.kind == DeliveryKind.ALERT, Delivery.ref == ref)
+        .where(_words("caption").is_not(None))
+        .limit(1)
+    )
+    longest = max(visible_length(text) for text in texts.values())
+    if captioned is not None and longest > CAPTION_LIMIT:
+        raise AlertTextError("alert_caption_too_long", longest)
+
+
 async def edit_alert(
     *,
     session: AsyncSession,
@@ -195,6 +225,7 @@ async def edit_alert(
     await _cancel_pending(session, ref, DeliveryKind.ALERT_EDIT, now)
     alert.text, alert.link, alert.edited_at, alert.finished_at = body, link, now, None
     texts = await _texts(session, alert, renderer)
+    await _check_captions(session, ref, texts)
     await session.flush()
     await _retext_pending(session, ref, texts)
     part = await _last_edit_part(session, ref) + 1
@@ -209,13 +240,14 @@ async def _queue_deletes(session: AsyncSession, alert: Alert, now: datetime) -> 
     copies = await session.scalars(
         sent_copies(ref)
         .where(Delivery.sent_at >= now - DELETE_WINDOW)
-        .where(without_row(DeliveryKind.ALERT_DELETE, ref))
+        .where(without_row(DeliveryKind.ALERT_DELETE, ref, same_part=True))
     )
     messages = [
         OutgoingMessage(
             chat_id=copy.chat_id,
             kind=DeliveryKind.ALERT_DELETE,
             ref=ref,
+            part=copy.part,
             payload={"message_id": copy.message_id},
             priority=Priority.ALERT,
             method="deleteMessage",

@@ -34,7 +34,7 @@ from digests.models import (
 from digests.models.desk import alert_ref
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
-from digests.text.telegram_html import MESSAGE_LIMIT, visible_length
+from digests.text.telegram_html import CAPTION_LIMIT, MESSAGE_LIMIT, visible_length
 
 ALERT_TEMPLATE = "desk/alert.html"
 AUDIENCES = ("all", "topic", "channels")
@@ -76,6 +76,11 @@ def render_alert(renderer: Renderer, *, body: str, link: str | None, language: s
     if length > MESSAGE_LIMIT:
         raise AlertTextError("alert_too_long", length)
     return text
+
+
+def fits_caption(text: str) -> bool:
+    """Whether a rendered alert fits under its photo (Telegram's 1024-unit caption limit)."""
+    return visible_length(text) <= CAPTION_LIMIT
 
 
 def _recipients(audience: str, topic_id: int | None) -> Select[Any]:
@@ -163,10 +168,24 @@ async def audit_alert(
 
 
 async def create_draft(
-    *, session: AsyncSession, author_id: int, body: str, link: str | None, now: datetime
+    *,
+    session: AsyncSession,
+    author_id: int,
+    body: str,
+    link: str | None,
+    now: datetime,
+    photo: str | None = None,
 ) -> DraftCard:
-    """A new draft alert for everyone with alerts on, audited; returns its card."""
-    alert = Alert(author_id=author_id, text=body, link=link, audience="all", created_at=now)
+    """A new draft alert (with the photo's file id, if any) for everyone with alerts on,
+    audited; returns its card."""
+    alert = Alert(
+        author_id=author_id,
+        text=body,
+        link=link,
+        photo_file_id=photo,
+        audience="all",
+        created_at=now,
+    )
     session.add(alert)
     await session.flush()
     await audit_alert(session, author_id, "alert_draft", alert.id, now)
@@ -224,6 +243,30 @@ def alert_payload(text: str, link: str | None, chat: Chat, now: datetime) -> dic
     }
 
 
+def alert_messages(alert: Alert, text: str, chat: Chat, now: datetime) -> list[OutgoingMessage]:
+    """One chat's copy: the text; the photo with the text as its caption; or, when the text
+    is too long for a caption, the photo and then the text (parts 0 and 1, in that order)."""
+    payload = alert_payload(text, alert.link, chat, now)
+
+    def message(content: dict[str, Any], method: str, part: int = 0) -> OutgoingMessage:
+        return OutgoingMessage(
+            chat_id=chat.id,
+            kind=DeliveryKind.ALERT,
+            ref=alert_ref(alert.id),
+            payload=content,
+            part=part,
+            priority=Priority.ALERT,
+            method=method,
+        )
+
+    if alert.photo_file_id is None:
+        return [message(payload, "sendMessage")]
+    photo = {"photo": alert.photo_file_id, "disable_notification": payload["disable_notification"]}
+    if fits_caption(text):
+        return [message({**photo, "caption": text, "parse_mode": "HTML"}, "sendPhoto")]
+    return [message(photo, "sendPhoto"), message(payload, "sendMessage", part=1)]
+
+
 async def confirm_alert(
     *, session: AsyncSession, actor_id: int, alert_id: int, renderer: Renderer, now: datetime
 ) -> AlertState:
@@ -254,17 +297,9 @@ async def confirm_alert(
                 texts[chat.language] = render_alert(
                     renderer, body=alert.text, link=alert.link, language=chat.language
                 )
-            messages.append(
-                OutgoingMessage(
-                    chat_id=chat.id,
-                    kind=DeliveryKind.ALERT,
-                    ref=alert_ref(alert.id),
-                    payload=alert_payload(texts[chat.language], alert.link, chat, now),
-                    priority=Priority.ALERT,
-                )
-            )
+            messages += alert_messages(alert, texts[chat.language], chat, now)
         await enqueue(session=session, messages=messages, now=now)
-        total += len(messages)
+        total += len(chats)
         last_id = chats[-1].id
         session.expunge_all()
     alert = await session.get(Alert, alert_id)

@@ -55,6 +55,8 @@ class Alert(Base):
     author_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(2048))
+    # The Telegram file id of the alert's photo, if it has one (sent again by id).
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
     audience: Mapped[str] = mapped_column(String(16), default="all")
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
     status: Mapped[AlertStatus] = mapped_column(str_enum(AlertStatus), default=AlertStatus.DRAFT)
