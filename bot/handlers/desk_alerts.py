@@ -23,6 +23,7 @@ from digests.desk.alert_changes import cancel_alert
 from digests.desk.alert_text import AlertDraft, parse_alert
 from digests.desk.alerts import (
     DraftCard,
+    alert_text,
     choose_audience,
     confirm_alert,
     create_draft,
@@ -116,9 +117,8 @@ async def alert_command(update: Update, context: NewsContext) -> None:
         return
     language = context.language_for(user.language_code)
     draft = draft_from(message, command_arguments(message))
-    preview = render_alert(
-        context.services.renderer, body=draft.body, link=draft.link, language=language
-    )
+    # Too long: refused before a draft exists.
+    render_alert(context.services.renderer, body=draft.body, link=draft.link, language=language)
     async with context.session() as session:
         await context.current_chat(session, update)
         card = await create_draft(
@@ -129,6 +129,8 @@ async def alert_command(update: Update, context: NewsContext) -> None:
             now=utcnow(),
             photo=draft.photo,
         )
+    # The draft's related links are known now: the preview shows them, exactly as readers will.
+    preview = alert_text(context.services.renderer, card.alert, language)
     copy = await _preview(message, draft, preview)
     text, markup = _card_view(context, card, language)
     shown = await copy.reply_text(text, reply_markup=markup)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
 from digests.delivery.outbox import OutgoingMessage, enqueue
+from digests.desk.alert_related import related_links
 from digests.desk.alert_state import (
     DELETE_WINDOW,
     AlertState,
@@ -21,7 +22,7 @@ from digests.desk.alert_state import (
     sent_copies,
     without_row,
 )
-from digests.desk.alerts import audit_alert, find_alert, render_alert
+from digests.desk.alerts import alert_text, audit_alert, find_alert, render_alert
 from digests.errors import AlertStateError, AlertTextError
 from digests.models import (
     Alert,
@@ -186,7 +187,7 @@ async def _texts(session: AsyncSession, alert: Alert, renderer: Renderer) -> dic
         )
     )
     texts = {
-        language: render_alert(renderer, body=alert.text, link=alert.link, language=language)
+        language: alert_text(renderer, alert, language)
         for language in languages | {renderer.default_language}
     }
     texts[""] = texts[renderer.default_language]
@@ -223,6 +224,8 @@ async def edit_alert(
     ref = alert_ref(alert_id)
     # An older edit not yet applied would only be overwritten: drop it.
     await _cancel_pending(session, ref, DeliveryKind.ALERT_EDIT, now)
+    if link != alert.link:  # a new article: its related coverage
+        alert.related = await related_links(session=session, link=link)
     alert.text, alert.link, alert.edited_at, alert.finished_at = body, link, now, None
     texts = await _texts(session, alert, renderer)
     await _check_captions(session, ref, texts)

@@ -6,7 +6,7 @@ it in the audit log, and returns what the desk shows next.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
 from digests.delivery.outbox import OutgoingMessage, enqueue
+from digests.desk.alert_related import related_links
 from digests.desk.alert_state import AlertState, alert_state
 from digests.desk.roles import audit
 from digests.errors import AlertStateError, AlertTextError
@@ -69,13 +70,31 @@ class AudienceCounts:
         return self.all
 
 
-def render_alert(renderer: Renderer, *, body: str, link: str | None, language: str) -> str:
-    """The alert exactly as readers get it; raises AlertTextError when it is too long."""
-    text = renderer.render(ALERT_TEMPLATE, language=language, body=Markup(body), link=link)
+def render_alert(
+    renderer: Renderer,
+    *,
+    body: str,
+    link: str | None,
+    language: str,
+    related: Sequence[Mapping[str, str]] = (),
+) -> str:
+    """The alert exactly as readers get it, with its related links unless they would make it
+    too long; raises AlertTextError when it is too long even without them."""
+    values = {"body": Markup(body), "link": link}
+    text = renderer.render(ALERT_TEMPLATE, language=language, related=related, **values)
+    if related and visible_length(text) > MESSAGE_LIMIT:
+        text = renderer.render(ALERT_TEMPLATE, language=language, related=(), **values)
     length = visible_length(text)
     if length > MESSAGE_LIMIT:
         raise AlertTextError("alert_too_long", length)
     return text
+
+
+def alert_text(renderer: Renderer, alert: Alert, language: str) -> str:
+    """An alert as readers of this language get it, related links included."""
+    return render_alert(
+        renderer, body=alert.text, link=alert.link, language=language, related=alert.related or ()
+    )
 
 
 def fits_caption(text: str) -> bool:
@@ -176,13 +195,14 @@ async def create_draft(
     now: datetime,
     photo: str | None = None,
 ) -> DraftCard:
-    """A new draft alert (with the photo's file id, if any) for everyone with alerts on,
-    audited; returns its card."""
+    """A new draft alert (with the photo's file id, if any, and the related coverage of the
+    archived article it links to) for everyone with alerts on, audited; returns its card."""
     alert = Alert(
         author_id=author_id,
         text=body,
         link=link,
         photo_file_id=photo,
+        related=await related_links(session=session, link=link),
         audience="all",
         created_at=now,
     )
@@ -294,9 +314,7 @@ async def confirm_alert(
         messages = []
         for chat in chats:
             if chat.language not in texts:
-                texts[chat.language] = render_alert(
-                    renderer, body=alert.text, link=alert.link, language=chat.language
-                )
+                texts[chat.language] = alert_text(renderer, alert, chat.language)
             messages += alert_messages(alert, texts[chat.language], chat, now)
         await enqueue(session=session, messages=messages, now=now)
         total += len(chats)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from digests.models.base import Base, BigIntPK, str_enum, utcnow
@@ -57,6 +57,9 @@ class Alert(Base):
     link: Mapped[str | None] = mapped_column(String(2048))
     # The Telegram file id of the alert's photo, if it has one (sent again by id).
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    # Related coverage of the archived article it links to ({"title", "url"} each), fixed
+    # when drafted so every copy, and every edit, shows the same list.
+    related: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     audience: Mapped[str] = mapped_column(String(16), default="all")
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
     status: Mapped[AlertStatus] = mapped_column(str_enum(AlertStatus), default=AlertStatus.DRAFT)

@@ -1,7 +1,8 @@
-"""alert photo
+"""alert photo and related links
 
 A breaking alert can carry a photo: the file id Telegram gave the editor's picture, sent again
-by id to every reader (never downloaded or uploaded again).
+by id to every reader (never downloaded or uploaded again); and the related coverage of the
+archived article it links to, fixed when it is drafted (so every copy and edit shows the same).
 
 Revision ID: 0004
 Revises: 0003
@@ -22,9 +23,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # A nullable column: plain ALTER TABLE on both SQLite and PostgreSQL.
     op.add_column("alerts", sa.Column("photo_file_id", sa.String(length=256), nullable=True))
+    op.add_column("alerts", sa.Column("related", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
     # SQLite rebuilds the table to drop a column (batch mode); PostgreSQL alters it in place.
     with op.batch_alter_table("alerts") as batch:
+        batch.drop_column("related")
         batch.drop_column("photo_file_id")
