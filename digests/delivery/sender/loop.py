@@ -76,7 +76,7 @@ class Sender:
         self.rng = rng or random.Random()
         self.pacer = Pacer(config.limits)
         self.stats = SenderStats()
-        self.stops = StopList(config.stop_check_interval)
+        self.stops = StopList(config.stop_check_interval, sessionmaker)
         self.lanes: dict[int, ChatLane] = {}
         self.writes = OutboxWrites()
         self.in_memory = 0
@@ -220,7 +220,7 @@ class Sender:
             if self._ready and self.in_flight < self.config.concurrency:
                 wait = self.pacer.overall_wait(now)
                 if wait <= 0:
-                    await self.stops.refresh_if_due(now, self.sessionmaker, self.lanes.values())
+                    await self.stops.refresh_if_due(now, self.stats.claimed, self.lanes)
                     self._dispatch_one(now)
                     continue
                 timeout = wait

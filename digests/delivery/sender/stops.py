@@ -2,18 +2,18 @@
 
 The desk cancels (or retracts) an alert by marking it and cancelling its pending rows; rows the
 sender has already claimed are in its memory, and only it may settle them. Before dispatching,
-the sender asks the database which of the alerts it holds rows of were stopped (at most every
-`interval` seconds of its clock, and only while it holds alert rows), and each row it takes
-for sending is checked against that answer: a stopped alert's row is recorded cancelled
-instead. So at most `interval` of sending follows a Cancel, and every row ends either sent
-(it was on the wire) or cancelled, which is what the desk's card counts.
+the sender asks the database which of the alerts it holds rows of were stopped (after each
+claim, and every `interval` seconds of its clock while it holds alert rows), and each row it
+takes for sending is checked against that answer: a stopped alert's row is recorded cancelled
+instead. So at most `interval` of sending follows a Cancel (what was on the wire then still
+arrives), and every row ends sent or cancelled, which is what the desk's card counts.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,30 +53,36 @@ def _alert_of(row: Claimed) -> int | None:
 
 
 class StopList:
-    """The stopped alerts as the sender last looked, for a check at every dispatch."""
+    """The stopped alerts as the sender last looked, for a check at every dispatch.
 
-    def __init__(self, interval: float) -> None:
+    It looks again after every claim (a batch may bring rows of an alert stopped meanwhile) and,
+    while it holds alert rows, every `interval` seconds; with no alert rows held, a look costs
+    one pass over the rows in memory and no query.
+    """
+
+    def __init__(self, interval: float, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.interval = interval
+        self.sessionmaker = sessionmaker
         self.checked_at = -math.inf
+        self.claims_seen = 0
+        self.holding = False
+        # Only ever grows: a cancelled or retracted alert is never sent again.
         self.stopped: dict[int, AlertStatus] = {}
 
-    async def refresh_if_due(
-        self,
-        now: float,
-        sessionmaker: async_sessionmaker[AsyncSession],
-        lanes: Iterable[ChatLane],
-    ) -> None:
-        """Look the held alerts up again when `interval` has passed since the last look."""
-        if now - self.checked_at < self.interval:
+    async def refresh_if_due(self, now: float, claimed: int, lanes: Mapping[int, ChatLane]) -> None:
+        """Look the held alerts up when rows were claimed since the last look, or when alert
+        rows are held and `interval` has passed (`claimed` counts the sender's claimed rows)."""
+        stale = self.holding and now - self.checked_at >= self.interval
+        if claimed == self.claims_seen and not stale:
             return
-        self.checked_at = now
-        held = {alert for lane in lanes for *_, row in lane.rows if (alert := _alert_of(row))}
+        self.checked_at, self.claims_seen = now, claimed
+        held = {a for lane in lanes.values() for *_, row in lane.rows if (a := _alert_of(row))}
+        self.holding = bool(held)
         if not held:
-            self.stopped = {}
             return
         try:
-            async with session_scope(sessionmaker) as session:
-                self.stopped = await stopped_alerts(session=session, alert_ids=held)
+            async with session_scope(self.sessionmaker) as session:
+                self.stopped.update(await stopped_alerts(session=session, alert_ids=held))
         except Exception:  # the database is away: keep the last answer, look again later
             logger.exception("sender: looking up cancelled alerts failed; retrying")
 
