@@ -16,6 +16,7 @@ async def test_cancel_drops_what_the_sender_already_claimed(application, api, de
     await deliver(api.callback_query("al:ok:1"))
     copies: list[int] = []
     at_cancel: list[int] = []
+    shown: list[dict] = []
 
     async def press_cancel_on_the_fifth(method, params):
         if method == "sendMessage" and params["chat_id"] in readers:
@@ -23,9 +24,15 @@ async def test_cancel_drops_what_the_sender_already_claimed(application, api, de
             if len(copies) == 5:  # the sender holds all 40 claimed; the fifth is on the wire
                 await deliver(api.callback_query("al:stop:1", message_id=card["message_id"]))
                 at_cancel.append(len(copies))
+                shown.append(api.message(EDITOR, card["message_id"]))
 
     await drain(hooked_sender(api, sessionmaker, press_cancel_on_the_fifth), sessionmaker)
 
+    # Right after the press: the rows the sender holds are being stopped, and no Cancel button.
+    [card_at_cancel] = shown
+    assert "Cancelled: what was still queued will not be sent." in card_at_cancel["text"]
+    assert "already with the sender" in card_at_cancel["text"]
+    assert not card_at_cancel.get("reply_markup")
     received = [c for c in readers if api.sent_messages(chat_id=c)]
     assert sorted(received) == sorted(copies)
     # At most a quarter of a second of sending (10 a second here) follows the Cancel.
