@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
+from digests.delivery.failures import FailureCode
 from digests.delivery.outbox import OutgoingMessage, enqueue
 from digests.desk.alert_related import related_links
 from digests.desk.alert_state import (
@@ -51,7 +52,12 @@ async def _cancel_pending(
             Delivery.ref == ref,
             Delivery.status == DeliveryStatus.PENDING,
         )
-        .values(status=DeliveryStatus.CANCELLED, error="cancelled by the desk", claimed_at=now),
+        .values(
+            status=DeliveryStatus.CANCELLED,
+            error="cancelled by the desk",
+            error_code=FailureCode.DESK_CANCELLED,
+            claimed_at=now,
+        ),
     )
 
 

@@ -21,6 +21,8 @@ from digests.models import Topic
 from tests.digests.delivery.sending import SimulatedClock
 from tests.factories import add_chat
 
+EDITOR = 1001  # ADMIN_IDS in the test settings
+
 Hook = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
@@ -59,10 +61,13 @@ def hooked_sender(api: FakeBotAPI, sessionmaker, hook: Hook, **overrides: Any) -
 
 
 async def many_readers(sessionmaker, count: int, *, first: int = 7000) -> list[int]:
-    """`count` private readers of the first topic with alerts on; their Telegram ids."""
+    """`count` private readers of the first topic with alerts on, and the editor's own chat
+    with alerts off; the readers' Telegram ids."""
     ids = list(range(first, first + count))
     async with session_scope(sessionmaker) as session:
         topic = await session.scalar(select(Topic).order_by(Topic.position).limit(1))
         for telegram_id in ids:
             await add_chat(session, telegram_id, topics=[topic])
+        desk = await add_chat(session, EDITOR)
+        desk.alerts_enabled = False
     return ids

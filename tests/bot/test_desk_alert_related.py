@@ -45,6 +45,8 @@ async def archive(application) -> None:
             await relate(session, articles[1], articles[n], score)
         await add_chat(session, 601, topics=[world])
         await add_chat(session, 602, topics=[world], language="pl")
+        desk = await add_chat(session, EDITOR)
+        desk.alerts_enabled = False
 
 
 async def test_an_alert_on_an_archived_article_lists_three_related_links(application, api, deliver):

@@ -46,7 +46,7 @@ from digests.delivery.sender.react import (
     StopSending,
     react,
 )
-from digests.delivery.sender.stops import DESK_CANCELLED, StopList
+from digests.delivery.sender.stops import StopList
 from digests.models import ChatStatus, ChatType
 from digests.models.base import utcnow
 
@@ -255,10 +255,8 @@ class Sender:
             return  # a stale entry: the lane was rescheduled, closed or already sent
         _, _, row = heapq.heappop(lane.rows)
         self.in_memory -= 1
-        if self.stops.blocks(row):  # its alert was cancelled after the claim: not sent
-            self.record_cancelled(row, DESK_CANCELLED, None)
-            self._lane_done(lane)
-            return
+        if self.stops.dropped(row, self.record_cancelled):  # its alert was stopped: not sent
+            return self._lane_done(lane)
         lane.busy = True
         self.in_flight += 1
         self.pacer.take_overall(now)
@@ -288,8 +286,7 @@ class Sender:
         finally:
             self._lane_done(lane)
 
-    def _lane_done(self, lane: ChatLane) -> None:
-        """The lane's row went (or was dropped): schedule its next one, or let it go."""
+    def _lane_done(self, lane: ChatLane) -> None:  # its row went or was dropped
         lane.busy = False
         if lane.rows and self.lanes.get(lane.chat_id) is lane:
             self._schedule(lane, self.clock())
@@ -369,7 +366,7 @@ class Sender:
             | {"b_error": decision.reason, "b_code": decision.code}
         )
 
-    def record_cancelled(self, row: Claimed, reason: str, code: FailureCode | None) -> None:
+    def record_cancelled(self, row: Claimed, reason: str, code: FailureCode) -> None:
         """Queue a cancellation of a claimed row."""
         self.stats.cancelled += 1
         count_cancelled(code)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from digests.db import session_scope
+from digests.delivery.failures import FailureCode
 from digests.delivery.sender.claims import Claimed
 from digests.delivery.sender.lanes import ChatLane
 from digests.models import Alert, AlertStatus, DeliveryKind
@@ -90,3 +91,12 @@ class StopList:
         """Whether the desk stopped the alert this row belongs to."""
         alert = _alert_of(row)
         return alert is not None and self.stopped.get(alert) in STOPPED_BY[row.kind]
+
+    def dropped(
+        self, row: Claimed, record_cancelled: Callable[[Claimed, str, FailureCode], None]
+    ) -> bool:
+        """Record the row cancelled if the desk stopped its alert; whether it did."""
+        if not self.blocks(row):
+            return False
+        record_cancelled(row, DESK_CANCELLED, FailureCode.DESK_CANCELLED)
+        return True
