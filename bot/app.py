@@ -64,6 +64,13 @@ from bot.handlers.desk_sources import (
 )
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
+from bot.handlers.filters import (
+    FILTER_REMOVE,
+    exclude_command,
+    filter_remove_button,
+    filters_command,
+    include_command,
+)
 from bot.handlers.inline import inline_search
 from bot.handlers.lookups import (
     LATEST_PAGE,
@@ -123,6 +130,10 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("connect", connect_channel))
     application.add_handler(CallbackQueryHandler(toggle_channel_topic, pattern=f"^{CHANNEL_TOPIC}"))
     application.add_handler(CommandHandler("stop", ask_to_stop))
+    application.add_handler(CommandHandler("exclude", exclude_command))
+    application.add_handler(CommandHandler("include", include_command))
+    application.add_handler(CommandHandler("filters", filters_command))
+    application.add_handler(CallbackQueryHandler(filter_remove_button, pattern=f"^{FILTER_REMOVE}"))
     application.add_handler(CommandHandler("mydata", my_data))
     application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))

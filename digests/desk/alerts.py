@@ -33,6 +33,7 @@ from digests.models import (
     Topic,
 )
 from digests.models.desk import alert_ref
+from digests.readers.filters import filters_of
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
 from digests.text.telegram_html import CAPTION_LIMIT, MESSAGE_LIMIT, visible_length
@@ -315,12 +316,15 @@ async def confirm_alert(
         if not chats:
             break
         messages = []
+        filters = await filters_of(session=session, chat_ids=[chat.id for chat in chats])
         for chat in chats:
+            if chat.id in filters and not filters[chat.id].allows_alert(alert.text, chat.language):
+                continue  # the reader's /exclude filters leave it out
             if chat.language not in texts:
                 texts[chat.language] = alert_text(renderer, alert, chat.language)
             messages += alert_messages(alert, texts[chat.language], chat, now)
+            total += 1
         await enqueue(session=session, messages=messages, now=now)
-        total += len(chats)
         last_id = chats[-1].id
         session.expunge_all()
     alert = await session.get(Alert, alert_id)

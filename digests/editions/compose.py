@@ -25,6 +25,7 @@ from digests.editions.layout import (
 )
 from digests.models import Subscription, Topic
 from digests.readers.deeplinks import start_link, topics_payload
+from digests.readers.filters import FilterSet
 from digests.text.render import Renderer
 
 # A chat's first edition covers this much before its moment.
@@ -43,6 +44,7 @@ class Audience:
     end: datetime
     language: str
     timezone: str
+    filters: FilterSet = FilterSet()
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,17 @@ async def compose_edition(
     when `nothing_new`, else no parts. Pass one `cache` to the editions of one run.
     """
     pool = await _window_pool(session=session, audience=audience, labels=labels, cache=cache)
-    digest_key = (audience.topic_ids, (audience.start, audience.end))
+    digest_key = (audience.topic_ids, (audience.start, audience.end), audience.filters)
     digest = cache.digests.get(digest_key) if cache is not None else None
     if digest is None:
-        digest = assemble(pool, audience.topic_ids, now=audience.end, limits=limits, top=labels.top)
+        digest = assemble(
+            pool,
+            audience.topic_ids,
+            now=audience.end,
+            limits=limits,
+            top=labels.top,
+            filters=audience.filters,
+        )
         if cache is not None:
             cache.digests[digest_key] = digest
     join_url = None

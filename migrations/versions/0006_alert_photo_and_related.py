@@ -4,8 +4,8 @@ A breaking alert can carry a photo: the file id Telegram gave the editor's pictu
 by id to every reader (never downloaded or uploaded again); and the related coverage of the
 archived article it links to, fixed when it is drafted (so every copy and edit shows the same).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
