@@ -37,6 +37,7 @@ from digests.models import utcnow
 _COMMAND = re.compile(r"^/\S+\s?")
 # A photo whose caption is an /alert command (CommandHandler does not look at captions).
 ALERT_CAPTION = r"^/alert(?:@\w+)?(?:\s|$)"
+_MENTION = re.compile(r"^/\w+@(\w+)")
 
 
 def command_arguments(message: Message) -> str:
@@ -102,9 +103,9 @@ async def _preview(message: Message, draft: AlertDraft, preview: str) -> Message
 
 
 def _for_another_bot(message: Message, username: str) -> bool:
-    command = (message.text or message.caption or "").split(maxsplit=1)[0]
-    _, _, mention = command.partition("@")
-    return bool(mention) and mention.lower() != username.lower()
+    """Whether the command names another bot (/alert@other_bot), as CommandHandler checks."""
+    mention = _MENTION.match(message.text or message.caption or "")
+    return mention is not None and mention.group(1).lower() != username.lower()
 
 
 async def alert_command(update: Update, context: NewsContext) -> None:

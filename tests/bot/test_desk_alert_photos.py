@@ -78,6 +78,8 @@ async def test_a_caption_only_photo_or_another_bots_alert_is_no_alert(applicatio
     await photo_from_editor(api, deliver, "/alert@some_other_bot Not for us")
     await photo_from_editor(api, deliver, "/alerts")
     assert await the_alert(application) is None
+    await photo_from_editor(api, deliver, "/alert@newsbot_test_bot\nFor us")
+    assert (await the_alert(application)).text == "For us"
 
 
 async def test_an_edited_caption_is_not_a_new_alert(application, api, deliver):
