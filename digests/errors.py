@@ -75,6 +75,7 @@ class AlertTextError(UserError):
             "alert_bad_link",
             "alert_text_and_reply",
             "alert_too_long",
+            "alert_caption_too_long",
         }
     )
 
