@@ -12,8 +12,9 @@ import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from digests.db import session_scope
+from digests.ingest.entries import ParsedFeed
 from digests.ingest.fetch import FetchError, FetchLimits, FetchResult, fetch_feed
-from digests.ingest.parse import parse_document
+from digests.ingest.offload import parse_off_loop
 from digests.ingest.report import IngestReport
 from digests.ingest.sources import (
     Schedule,
@@ -27,6 +28,10 @@ from digests.models import Source
 from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
+
+# A fetched feed's entries are stored this many to a transaction, so the bot answers between
+# them (and, on SQLite, other writers are not kept waiting for a whole feed).
+STORE_CHUNK = 100
 
 
 @dataclass
@@ -66,17 +71,54 @@ async def _fetch(
         return FetchError(f"unexpected error: {type(exc).__name__}")
 
 
+async def _parse(
+    source: Source, fetched: FetchResult | FetchError, now: datetime
+) -> ParsedFeed | None:
+    """The fetched document parsed in the worker process; None when there is none."""
+    if isinstance(fetched, FetchError) or fetched.not_modified:
+        return None
+    parsed = await parse_off_loop(
+        fetched.body, base_url=fetched.url, now=now, content_type=fetched.content_type
+    )
+    for problem in parsed.problems:
+        logger.info("source %s: %s", source.url, problem)
+    return parsed
+
+
+async def _store(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    pipeline: Pipeline,
+    source: Source,
+    parsed: ParsedFeed,
+    *,
+    now: datetime,
+    started: float,
+) -> IngestReport:
+    """Store the entries STORE_CHUNK at a time, each chunk in its own transaction and stamped
+    when it is stored (see digests.editions.plan.SETTLE)."""
+    report = IngestReport()
+    for start in range(0, len(parsed.entries), STORE_CHUNK):
+        stored_at = now + timedelta(seconds=time.monotonic() - started)
+        async with session_scope(sessionmaker) as session:
+            chunk = parsed.entries[start : start + STORE_CHUNK]
+            stored = await pipeline.store(
+                session=session, entries=chunk, source=await session.merge(source), now=stored_at
+            )
+        report.merge(stored)
+    return report
+
+
 async def _settle(
     session: AsyncSession,
     source: Source,
     fetched: FetchResult | FetchError,
     *,
-    pipeline: Pipeline,
+    parsed: ParsedFeed | None,
+    stored: IngestReport | None,
     settings: PollSettings,
     renderer: Renderer,
     now: datetime,
     outcome: PollOutcome,
-    stored_at: datetime | None = None,
 ) -> None:
     source = await session.merge(source)
     if isinstance(fetched, FetchError):
@@ -102,34 +144,27 @@ async def _settle(
     ttl = None
     if fetched.not_modified:
         outcome.not_modified += 1
-    else:
-        outcome.fetched += 1
-        parsed = parse_document(
-            fetched.body, base_url=fetched.url, now=now, content_type=fetched.content_type
+    elif parsed is not None and parsed.fatal:
+        failure = FetchError(parsed.problems[-1])
+        await _settle(
+            session,
+            source,
+            failure,
+            parsed=None,
+            stored=None,
+            settings=settings,
+            renderer=renderer,
+            now=now,
+            outcome=outcome,
         )
-        for problem in parsed.problems:
-            logger.info("source %s: %s", source.url, problem)
-        if parsed.fatal:
-            await _settle(
-                session,
-                source,
-                FetchError(parsed.problems[-1]),
-                pipeline=pipeline,
-                settings=settings,
-                renderer=renderer,
-                now=now,
-                outcome=outcome,
-            )
-            outcome.fetched -= 1
-            return
+        return
+    elif parsed is not None and stored is not None:
+        outcome.fetched += 1
         if parsed.title and not source.title:
             source.title = parsed.title[:255]
         ttl = parsed.ttl_seconds
-        report = await pipeline.store(
-            session=session, entries=parsed.entries, source=source, now=stored_at or now
-        )
-        report.problems.extend(parsed.problems)
-        outcome.report.merge(report)
+        stored.problems.extend(parsed.problems)
+        outcome.report.merge(stored)
     record_success(
         source,
         now=now,
@@ -167,25 +202,29 @@ async def poll_due_sources(
     results = await asyncio.gather(*(bounded(source) for source in sources))
     # Storing is serial: one writer at a time suits SQLite, and the archive index is shared.
     for source, fetched in zip(sources, results, strict=True):
-        # Articles are stamped when stored, not when the run began: a digest window read after
-        # this commit must not end before their arrival (see digests.editions.plan.SETTLE).
-        stored_at = now + timedelta(seconds=time.monotonic() - started)
         try:
+            # Parsing runs in a worker process and storing in chunks: the bot keeps answering.
+            parsed = await _parse(source, fetched, now)
+            stored = None
+            if parsed is not None and not parsed.fatal:
+                stored = await _store(
+                    sessionmaker, pipeline, source, parsed, now=now, started=started
+                )
             async with session_scope(sessionmaker) as session:
                 await _settle(
                     session,
                     source,
                     fetched,
-                    pipeline=pipeline,
+                    parsed=parsed,
+                    stored=stored,
                     settings=settings,
                     renderer=renderer,
                     now=now,
-                    stored_at=stored_at,
                     outcome=outcome,
                 )
         except Exception as exc:
-            # One bad source must not stop the others; the index may hold its rolled-back
-            # articles, so it is rebuilt on the next run.
+            # One bad source must not stop the others; the index may hold articles of a chunk
+            # that was rolled back, so it is rebuilt on the next run.
             logger.exception("source %s: ingest failed", source.url)
             pipeline.archive.built_at = None
             async with session_scope(sessionmaker) as session:

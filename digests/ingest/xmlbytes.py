@@ -74,8 +74,6 @@ def cap_entries(data: bytes, max_entries: int) -> tuple[bytes, bool]:
             break
     if cut is None:
         return data, False
-    last_end = None
-    for last_end in ENTRY_END.finditer(data, cut):
-        pass
-    tail = data[last_end.end() :] if last_end is not None else b""
+    last_end = max((m.end() for m in ENTRY_END.finditer(data, cut)), default=len(data))
+    tail = data[last_end:]
     return data[:cut] + tail, True
