@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 # A fetched feed's entries are stored this many to a transaction, so the bot answers between
 # them (and, on SQLite, other writers are not kept waiting for a whole feed).
-STORE_CHUNK = 100
+STORE_CHUNK = 25
 
 
 @dataclass
@@ -105,6 +105,8 @@ async def _store(
                 session=session, entries=chunk, source=await session.merge(source), now=stored_at
             )
         report.merge(stored)
+        # A turn for everything else between chunks (and, on SQLite, a chance at the lock).
+        await asyncio.sleep(0.005)
     return report
 
 
