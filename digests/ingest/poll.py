@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import aiohttp
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from digests.db import session_scope
+from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.ingest.entries import ParsedFeed
 from digests.ingest.fetch import FetchError, FetchLimits, FetchResult, fetch_feed
 from digests.ingest.offload import parse_off_loop
@@ -29,9 +30,10 @@ from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
 
-# A fetched feed's entries are stored this many to a transaction, so the bot answers between
-# them (and, on SQLite, other writers are not kept waiting for a whole feed).
-STORE_CHUNK = 25
+# A fetched feed's entries are stored this many to a transaction, so other writers (on SQLite,
+# the bot registering a chat) are never kept waiting for a whole feed.
+STORE_CHUNK = 10
+CHUNK_PAUSE = 0.02
 
 
 @dataclass
@@ -94,19 +96,43 @@ async def _store(
     now: datetime,
     started: float,
 ) -> IngestReport:
-    """Store the entries STORE_CHUNK at a time, each chunk in its own transaction and stamped
-    when it is stored (see digests.editions.plan.SETTLE)."""
+    """Store the entries in a worker thread with its own event loop and connections, so the
+    summaries, stemming and linking of thousands of entries never hold up the bot's loop (the
+    interpreter switches threads every few milliseconds)."""
+    url = sessionmaker.kw["bind"].url
+    chunks = _store_chunks(url, pipeline, source, parsed, now=now, started=started)
+    return await asyncio.to_thread(asyncio.run, chunks)
+
+
+async def _store_chunks(
+    url: URL,
+    pipeline: Pipeline,
+    source: Source,
+    parsed: ParsedFeed,
+    *,
+    now: datetime,
+    started: float,
+) -> IngestReport:
+    """STORE_CHUNK entries to a transaction, each chunk stamped when it is stored (see
+    digests.editions.plan.SETTLE), with a pause between them in which another writer can take
+    SQLite's lock."""
     report = IngestReport()
-    for start in range(0, len(parsed.entries), STORE_CHUNK):
-        stored_at = now + timedelta(seconds=time.monotonic() - started)
-        async with session_scope(sessionmaker) as session:
-            chunk = parsed.entries[start : start + STORE_CHUNK]
-            stored = await pipeline.store(
-                session=session, entries=chunk, source=await session.merge(source), now=stored_at
-            )
-        report.merge(stored)
-        # A turn for everything else between chunks (and, on SQLite, a chance at the lock).
-        await asyncio.sleep(0.005)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        for start in range(0, len(parsed.entries), STORE_CHUNK):
+            stored_at = now + timedelta(seconds=time.monotonic() - started)
+            async with session_scope(sessionmaker) as session:
+                stored = await pipeline.store(
+                    session=session,
+                    entries=parsed.entries[start : start + STORE_CHUNK],
+                    source=await session.merge(source),
+                    now=stored_at,
+                )
+            report.merge(stored)
+            await asyncio.sleep(CHUNK_PAUSE)
+    finally:
+        await engine.dispose()
     return report
 
 
@@ -205,7 +231,7 @@ async def poll_due_sources(
     # Storing is serial: one writer at a time suits SQLite, and the archive index is shared.
     for source, fetched in zip(sources, results, strict=True):
         try:
-            # Parsing runs in a worker process and storing in chunks: the bot keeps answering.
+            # Parsing runs in a worker process, storing in a worker thread: the bot answers.
             parsed = await _parse(source, fetched, now)
             stored = None
             if parsed is not None and not parsed.fatal:
