@@ -139,7 +139,7 @@ def _hit(row: Row[Any], score: float) -> SearchHit:
 
 TSQUERY = "websearch_to_tsquery('english', :q)"
 # PostgreSQL keeps each article's tsvector in article_search (article_id, published_at,
-# search_vector), a narrow table kept by a trigger (migration 0003), and finds the newest
+# search_vector), a narrow table kept by a trigger (migration 0006), and finds the newest
 # CANDIDATES matches with one of two plans, picked by the planner's own estimates of how many
 # articles match. NEWEST_FIRST walks the articles the filters allow newest first, checking each
 # one's vector, and stops at CANDIDATES: few reads when the words are common. INDEX_FIRST asks

@@ -25,6 +25,7 @@ from digests.ingest.sources import (
     record_success,
 )
 from digests.ingest.store import Pipeline
+from digests.metrics import INGEST_FETCHES
 from digests.models import Source
 from digests.text.render import Renderer
 
@@ -151,6 +152,7 @@ async def _settle(
     source = await session.merge(source)
     if isinstance(fetched, FetchError):
         outcome.failed += 1
+        INGEST_FETCHES.labels(source=str(source.id), result="failed").inc()
         logger.warning("source %s: fetch failed: %s", source.url, fetched)
         paused = record_failure(
             source,
@@ -172,6 +174,7 @@ async def _settle(
     ttl = None
     if fetched.not_modified:
         outcome.not_modified += 1
+        INGEST_FETCHES.labels(source=str(source.id), result="not_modified").inc()
     elif parsed is not None and parsed.fatal:
         failure = FetchError(parsed.problems[-1])
         await _settle(
@@ -193,6 +196,7 @@ async def _settle(
         ttl = parsed.ttl_seconds
         stored.problems.extend(parsed.problems)
         outcome.report.merge(stored)
+        INGEST_FETCHES.labels(source=str(source.id), result="fetched").inc()
     record_success(
         source,
         now=now,

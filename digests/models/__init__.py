@@ -4,6 +4,7 @@ from digests.models.base import Base, UTCDateTime, utcnow
 from digests.models.chats import (
     Chat,
     ChatEvent,
+    ChatFilter,
     ChatStatus,
     ChatType,
     Frequency,
@@ -14,11 +15,13 @@ from digests.models.content import (
     Article,
     ArticleTopic,
     RelatedArticle,
+    RemovedSource,
     Source,
     SourceKind,
     SourceStatus,
     Story,
 )
+from digests.models.conversation import ConversationState
 from digests.models.delivery import (
     Delivery,
     DeliveryKind,
@@ -37,8 +40,10 @@ __all__ = [
     "Base",
     "Chat",
     "ChatEvent",
+    "ChatFilter",
     "ChatStatus",
     "ChatType",
+    "ConversationState",
     "Delivery",
     "DeliveryKind",
     "DeliveryStatus",
@@ -47,6 +52,7 @@ __all__ = [
     "Frequency",
     "Priority",
     "RelatedArticle",
+    "RemovedSource",
     "Source",
     "SourceKind",
     "SourceStatus",
