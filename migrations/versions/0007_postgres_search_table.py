@@ -5,8 +5,8 @@ published_at, tsvector), kept by a trigger. Its rows are a few dozen bytes (the 
 stored out of line), so finding the newest of 20,000 matches reads a 7 MB table instead of the
 articles' 100 MB, and stays in shared buffers. SQLite (FTS5) is unchanged.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 23:30:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
