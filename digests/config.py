@@ -22,8 +22,13 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every setting newsbot reads; `.env.example` documents each one."""
 
+    # An empty value (`NEWSBOT_CONFIG=` in a copied .env.example) means the default.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = None
