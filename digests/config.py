@@ -129,6 +129,12 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql", "postgres://")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        # SQLite creates the file but not its directory (and fails with a thread's traceback).
+        path = value.partition(":///")[2].split("?", 1)[0]
+        if value.startswith("sqlite") and path and path != ":memory:":
+            directory = Path(path).parent
+            if not directory.is_dir():
+                raise ValueError(f"the directory {directory} does not exist: create it first")
         return value
 
     @field_validator("webhook_secret", mode="before")

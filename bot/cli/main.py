@@ -6,6 +6,9 @@ matplotlib, the bot) when it runs, so `newsbot --version` and `--help` answer at
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -22,7 +25,25 @@ if TYPE_CHECKING:
     from digests.config import Settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NewsbotGroup(click.Group):
+    """The `newsbot` group: a command that cannot start here (the Bot API refuses the token or
+    is out of reach, the database is missing or refuses connections) ends in one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a start-up failure becomes one line on stderr and exit code 1."""
+        from bot.cli.startup import explain
+
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            reason = explain(exc, ctx.obj) if ctx.obj is not None else None
+            if reason is None:
+                raise
+            logging.getLogger(__name__).debug("start-up failure", exc_info=exc)
+            fail(reason, code=1)
+
+
+@click.group(cls=NewsbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsbot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -49,6 +70,7 @@ def run(settings: Settings, apply: bool | None) -> None:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.cli.startup import check_bot_api
     from digests.config import SettingsError
     from digests.ingest.catalog import CatalogError, load_catalog
 
@@ -58,6 +80,8 @@ def run(settings: Settings, apply: bool | None) -> None:
     except (SettingsError, CatalogError) as exc:
         fail(str(exc))
     ensure_schema(settings, apply=apply)
+    # PTB would log a start-up failure with its traceback: ask first, to fail in one line.
+    asyncio.run(check_bot_api(settings))
     application = build_application(settings)
     if settings.webhook_url:
         application.run_webhook(
@@ -79,5 +103,11 @@ for command in (run, db, preview, ingest, sources, topics, send, stats):
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="newsbot")
+    """Console-script entry point: an unexpected error is logged (so redacted), exit code 1."""
+    try:
+        cli(prog_name="newsbot")
+    except Exception:
+        logging.getLogger("newsbot").critical(
+            "newsbot stopped on an unexpected error", exc_info=True
+        )
+        sys.exit(1)
