@@ -54,9 +54,11 @@ def _quiet_request() -> Any:
     from bot.request import AiohttpRequest
 
     class QuietRequest(AiohttpRequest):
-        def parse_json_payload(self, payload: bytes) -> Any:
+        @staticmethod
+        def parse_json_payload(payload: bytes) -> dict[str, Any]:
             try:
-                return json.loads(payload.decode("utf-8", "replace"))
+                parsed: dict[str, Any] = json.loads(payload.decode("utf-8", "replace"))
+                return parsed
             except ValueError as exc:
                 raise TelegramError("Invalid server response") from exc
 
