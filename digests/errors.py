@@ -9,7 +9,7 @@ UserError
  ├── AlertTextError     an alert as typed: no text, link=javascript:…, 5,000 characters
  ├── AlertStateError    an alert not in a state for it: no alert #99, confirmed already
  ├── RoleError          an editor change: an owner already, not an editor, no user id
- └── SourceError        not a feed URL, a duplicate, no source #7
+ └── SourceError        not a feed URL, no such file, a duplicate, no source #7
       └── UnknownTopics "astrology" (it carries the topics there are)
 
 Not user errors, so not here: SettingsError and CatalogError are the operator's configuration,
@@ -103,7 +103,9 @@ class RoleError(UserError):
 class SourceError(UserError):
     """A source that cannot be added or changed."""
 
-    codes = frozenset({"sources_usage", "bad_feed_url", "duplicate_source", "no_source"})
+    codes = frozenset(
+        {"sources_usage", "bad_feed_url", "no_feed_file", "duplicate_source", "no_source"}
+    )
 
 
 class UnknownTopics(SourceError):
