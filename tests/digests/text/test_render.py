@@ -10,7 +10,13 @@ from bot.menu import build_menus, parse_menu
 
 def test_user_text_is_escaped(renderer):
     html = renderer.render(
-        "bot/start.html", created=True, first_name="<b>Eve</b> & co", commands=[], change=None
+        "bot/start.html",
+        created=True,
+        first_name="<b>Eve</b> & co",
+        commands=[],
+        change=None,
+        no_owners_yet=False,
+        user_id=1,
     )
     assert "&lt;b&gt;Eve&lt;/b&gt; &amp; co" in html
     assert "<b>Eve" not in html
