@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean messages
+.PHONY: run test demo lint clean messages
 
 $(BIN)/newsbot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,10 @@ $(BIN)/newsbot: pyproject.toml
 
 run: $(BIN)/newsbot
 	$(BIN)/newsbot run
+
+# Chat with the bot in the terminal: a local stand-in for Telegram and a sample archive.
+demo: $(BIN)/newsbot
+	$(BIN)/newsbot demo
 
 test: $(BIN)/newsbot
 	$(BIN)/pytest $(PYTEST_ARGS)

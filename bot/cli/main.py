@@ -16,6 +16,7 @@ import click
 from bot.cli.common import ensure_schema, fail, migrate_option
 from bot.cli.content import ingest, sources, topics
 from bot.cli.db import db
+from bot.cli.demo import demo
 from bot.cli.desk import stats
 from bot.cli.editions import preview
 from bot.cli.sending import send
@@ -98,7 +99,7 @@ def run(settings: Settings, apply: bool | None) -> None:
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).
-for command in (run, db, preview, ingest, sources, topics, send, stats):
+for command in (run, db, preview, ingest, sources, topics, send, stats, demo):
     cli.add_command(command)
 
 
