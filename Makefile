@@ -6,9 +6,11 @@ BIN := $(VENV)/bin
 .PHONY: run test demo lint clean messages
 
 $(BIN)/newsbot: pyproject.toml
+	@echo "== setting up $(VENV): newsbot and its dependencies (about a minute the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
+	@echo "== $(VENV) is ready: $(BIN)/newsbot"
 	touch $@
 
 run: $(BIN)/newsbot
