@@ -89,39 +89,47 @@ class TerminalChat:
         return True
 
     def show_new(self) -> int:
-        """Print what the bot did since the last look; how many things that was."""
+        """Print what the bot did since the last look; how many calls that was (shown or not,
+        getUpdates aside: an answer to a button without a word is an answer too)."""
         calls = self.api.calls
-        shown = 0
+        done = 0
         while self.seen < len(calls) and calls[self.seen].response is not None:
             call = calls[self.seen]
             self.seen += 1
+            if call.method != "getUpdates":
+                done += 1
             if SHOWN.match(call.method) and (call.response or {}).get("ok"):
-                shown += self._show(call)
-        return shown
+                self._show(call)
+        return done
 
-    async def settle(self, *, timeout: float = 20.0, quiet: float = 0.7) -> None:
-        """Wait for the bot's answer: something shown, then nothing new for `quiet` seconds."""
+    async def settle(self, *, silence: float = 5.0, quiet: float = 0.7) -> None:
+        """Wait for the bot's answer: until nothing new for `quiet` seconds after it began,
+        or for `silence` seconds if the bot does nothing at all."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
         answered, last = False, loop.time()
-        while loop.time() < deadline:
+        while loop.time() - last < (quiet if answered else silence):
             await asyncio.sleep(0.05)
             if self.show_new():
                 answered, last = True, loop.time()
-            elif answered and loop.time() - last >= quiet:
-                return
 
-    def _show(self, call: Call) -> int:
+    async def watch(self, out: TextIO) -> None:
+        """While the person is typing: show what arrives (a scheduled digest, an alert)."""
+        while True:
+            await asyncio.sleep(0.3)
+            if self.show_new():
+                out.write("\nyou> ")
+                out.flush()
+
+    def _show(self, call: Call) -> None:
         params, method = call.params, call.method
         if method == "answerCallbackQuery":
-            if not params.get("text"):
-                return 0
-            kind = "pop-up" if params.get("show_alert") else "notice"
-            self._print(f"newsbot ({kind}): {params['text']}")
-            return 1
+            if params.get("text"):
+                kind = "pop-up" if params.get("show_alert") else "notice"
+                self._print(f"newsbot ({kind}): {params['text']}")
+            return
         if method.startswith("delete"):
             self._print("(newsbot deleted a message)")
-            return 1
+            return
         result = call.response["result"] if isinstance(call.response, dict) else None
         message_id = result.get("message_id") if isinstance(result, dict) else None
         message_id = message_id or params.get("message_id")
@@ -134,7 +142,6 @@ class TerminalChat:
             head += f" [{media}]"
         self._print(f"{head}:\n{_indent(str(body))}" if body else head)
         self._show_buttons(params.get("reply_markup"), message_id)
-        return 1
 
     def _show_buttons(self, markup: Any, message_id: Any) -> None:
         if isinstance(markup, str):
@@ -212,7 +219,11 @@ async def _converse(
         chat.show_new()  # a scheduled digest may have come while the person was typing
         out.write("\nyou> ")
         out.flush()
-        line = await asyncio.to_thread(read_line)
+        watching = asyncio.create_task(chat.watch(out))
+        try:
+            line = await asyncio.to_thread(read_line)
+        finally:
+            watching.cancel()
         if not line:  # end of input
             out.write("\n")
             return
