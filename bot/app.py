@@ -76,6 +76,7 @@ from bot.handlers.lookups import (
     search_page_button,
 )
 from bot.handlers.membership import bot_membership_changed, chat_migrated
+from bot.handlers.privacy import my_data, privacy
 from bot.handlers.settings import setting_text, settings_button, show_settings
 from bot.handlers.start import help_command, start, whoami
 from bot.handlers.stop import ask_to_stop, stop_button
@@ -121,6 +122,8 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("connect", connect_channel))
     application.add_handler(CallbackQueryHandler(toggle_channel_topic, pattern=f"^{CHANNEL_TOPIC}"))
     application.add_handler(CommandHandler("stop", ask_to_stop))
+    application.add_handler(CommandHandler("mydata", my_data))
+    application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
@@ -254,7 +257,7 @@ def build_application(
     application.bot_data[SENDER_REQUEST_KEY] = request
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
-        renderer=renderer or Renderer(default_language=settings.default_language),
+        renderer=renderer or Renderer.from_settings(settings),
         flood=FloodRule(
             rate=settings.flood_rate,
             burst=settings.flood_burst,

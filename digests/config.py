@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -37,6 +38,8 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_timezone: str = "UTC"
     default_language: str = "en"
+    # Campaign parameters on the article links readers click ("{kind}": digest, alert, …).
+    link_utm: str = ""
     newsbot_config: Path | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -114,6 +117,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown time zone {value!r} (use an IANA name such as Europe/Warsaw)"
             ) from None
+        return value
+
+    @field_validator("link_utm")
+    @classmethod
+    def _query_string(cls, value: str) -> str:
+        value = value.strip().lstrip("?")
+        try:
+            pairs = parse_qsl(value, keep_blank_values=True, strict_parsing=True) if value else []
+        except ValueError:
+            raise ValueError("must be a query string such as utm_source=telegram") from None
+        if any(not key for key, _ in pairs):
+            raise ValueError("must be a query string such as utm_source=telegram")
         return value
 
     @field_validator("log_level")

@@ -28,7 +28,7 @@ def user_error_text(settings: Settings, error: UserError) -> str:
     from digests.text.render import Renderer
     from digests.text.telegram_html import plain_text
 
-    renderer = Renderer(default_language=settings.default_language)
+    renderer = Renderer.from_settings(settings)
     text = renderer.render(error.template, language=settings.default_language, **error.values())
     return plain_text(text)
 

@@ -186,12 +186,12 @@ def sources_list(settings: Settings) -> None:
     if not items:
         click.echo("no sources yet: add one with `newsbot sources add URL`")
         return
-    click.echo(SOURCE_ROW.format("ID", "STATUS", "KIND", "NEXT (UTC)", "24 H", "SOURCE"))
+    click.echo(SOURCE_ROW.format("ID", "STATUS", "KIND", "NEXT (UTC)", "24 H", "FROM", "SOURCE"))
     for item in items:
         click.echo(_source_row(item, now=_now()))
 
 
-SOURCE_ROW = "{:>4}  {:<6}  {:<6}  {:<16}  {:>5}  {}"
+SOURCE_ROW = "{:>4}  {:<6}  {:<6}  {:<16}  {:>5}  {:<8}  {}"
 
 
 def _source_row(item: Any, *, now: datetime) -> str:
@@ -209,7 +209,8 @@ def _source_row(item: Any, *, now: datetime) -> str:
             when = "now"
         else:
             when = s.next_fetch_at.strftime("%Y-%m-%d %H:%M")
-    row = SOURCE_ROW.format(s.id, s.status.value, kind, when, item.articles_24h, name)
+    origin = s.origin or "unknown"  # who added it: the catalogue, the CLI, the desk, a push
+    row = SOURCE_ROW.format(s.id, s.status.value, kind, when, item.articles_24h, origin, name)
     if s.error_count:
         row += f"  ({s.error_count} failures: {s.last_error})"
     if s.paused_reason:

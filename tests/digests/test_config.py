@@ -52,6 +52,7 @@ def test_values_come_from_the_environment_and_dotenv(monkeypatch, tmp_path):
         ("LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL: must be a sqlite"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT: "),
+        ("LINK_UTM", "utm_source", "LINK_UTM: must be a query string"),
     ],
 )
 def test_a_bad_value_fails_with_one_line_naming_the_variable(

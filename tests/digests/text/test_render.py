@@ -15,6 +15,7 @@ def test_user_text_is_escaped(renderer):
         first_name="<b>Eve</b> & co",
         commands=[],
         change=None,
+        following=[],
         no_owners_yet=False,
         user_id=1,
     )
@@ -24,7 +25,7 @@ def test_user_text_is_escaped(renderer):
 
 def test_a_missing_value_is_an_error_not_a_blank(renderer):
     with pytest.raises(UndefinedError):
-        renderer.render("bot/start.html", created=True, commands=[], change=None)
+        renderer.render("bot/start.html", created=True, commands=[], change=None, following=[])
 
 
 @pytest.mark.parametrize(
