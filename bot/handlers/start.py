@@ -78,7 +78,7 @@ async def start(update: Update, context: NewsContext) -> None:
         no_owners_yet=chat.type == TelegramChat.PRIVATE and not context.settings.admin_ids,
         user_id=user.id if user else 0,
     )
-    await message.reply_text(text)
+    await message.reply_text(text, reply_markup=topics_keyboard(states))
 
 
 async def whoami(update: Update, context: NewsContext) -> None:
@@ -95,7 +95,7 @@ async def whoami(update: Update, context: NewsContext) -> None:
         chat_id=chat.id,
         role=role.value,
     )
-    await message.reply_text(text, reply_markup=topics_keyboard(states))
+    await message.reply_text(text)
 
 
 async def help_command(update: Update, context: NewsContext) -> None:

@@ -20,11 +20,9 @@ async def test_a_user_sends_start_and_receives_the_welcome(running_bot):
 
 
 async def test_run_starts_with_the_env_example_copied_to_dotenv(tmp_path):
-    from pathlib import Path
+    from tests.e2e.conftest import SAMPLE_FEED, start_bot
 
-    from tests.e2e.conftest import start_bot
-
-    example = Path(__file__).resolve().parents[2] / ".env.example"
+    example = SAMPLE_FEED.parents[1] / ".env.example"
     (tmp_path / ".env").write_text(example.read_text())  # NEWSBOT_CONFIG= and the rest empty
     async with start_bot(tmp_path) as bot:
         bot.api.user_message("/start", user_id=5150, first_name="Eve")

@@ -131,11 +131,21 @@ def test_sources_list_has_a_header_titles_and_says_what_each_source_is(tmp_path)
         row.split() for row in newsbot("sources", "list", cwd=tmp_path, **env).stdout.splitlines()
     ]
 
-    assert rows[0] == ["ID", "STATUS", "KIND", "NEXT", "(UTC)", "24", "H", "SOURCE"]
-    assert rows[1] == ["1", "active", "feed", "now", "0", "Wire", "—", "https://f.example.com/rss"]
-    assert rows[2][:5] == ["2", "paused", "feed", "paused", "0"]
+    assert rows[0] == ["ID", "STATUS", "KIND", "NEXT", "(UTC)", "24", "H", "FROM", "SOURCE"]
+    assert rows[1] == [
+        "1",
+        "active",
+        "feed",
+        "now",
+        "0",
+        "cli",
+        "Wire",
+        "—",
+        "https://f.example.com/rss",
+    ]
+    assert rows[2][:6] == ["2", "paused", "feed", "paused", "0", "cli"]
     assert rows[2][-2:] == ["[paused:", "maintenance]"]
     # The sample file ingested by hand: credited to its feed's title, never polled.
-    assert rows[3] == ["3", "active", "pushed", "not", "polled", "10"] + (
+    assert rows[3] == ["3", "active", "pushed", "not", "polled", "10", "push"] + (
         "The Northbridge Courier (sample)".split()
     )

@@ -23,4 +23,5 @@ def test_the_env_example_as_dotenv_upgrades_ingests_and_previews(tmp_path):
     previewed = newsbot("preview", "--since", "2d", cwd=tmp_path)
 
     assert previewed.returncode == 0, previewed.stderr
-    assert "Politics" in previewed.stdout
+    assert previewed.stdout.startswith("📰 Your digest")
+    assert "Northbridge" in previewed.stdout
