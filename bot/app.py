@@ -90,6 +90,7 @@ from bot.handlers.topics import (
 )
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
+from bot.measured import MeasuredApplication, measure_jobs
 from bot.menu import build_menus, publish_menus
 from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
@@ -171,6 +172,7 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     """The recurring jobs; schedule state lives in the database, so a restart loses nothing."""
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    measure_jobs(jobs)
     jobs.run_repeating(
         build_digests, interval=settings.digest_interval_seconds, first=1, name="build-digests"
     )
@@ -207,7 +209,7 @@ async def open_services(application: NewsApplication) -> None:
 
 
 async def stop_sender(application: NewsApplication) -> None:
-    """post_stop (and post_shutdown): let the sender finish or release what is in flight."""
+    """On SIGTERM (bot/serve.py) and in post_shutdown: the sender finishes or releases its rows."""
     running = application.bot_data.pop(SENDER_KEY, None)
     if running is not None:
         await running.stop()
@@ -233,6 +235,7 @@ def build_application(
     """The bot, wired: defaults, rate limiter, services and handlers."""
     builder = (
         ApplicationBuilder()
+        .application_class(MeasuredApplication)
         .token(settings.token)
         .base_url(settings.api_base_url)
         .defaults(
@@ -245,7 +248,6 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(open_services)
-        .post_stop(stop_sender)
         .post_shutdown(close_services)
     )
     if request is not None:

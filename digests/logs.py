@@ -1,11 +1,14 @@
-"""Logging set-up that never lets the bot token reach a log line."""
+"""Logging set-up that never lets the bot token reach a log line: text or JSON Lines."""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 REDACTED = "<token>"
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class RedactingFilter(logging.Filter):
@@ -23,7 +26,7 @@ class RedactingFilter(logging.Filter):
         self.secrets = sorted(forms, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
-        """The text with every secret replaced."""
+        """`text` with every secret replaced."""
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
         return text
@@ -48,14 +51,42 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str, secrets: list[str]) -> None:
-    """Log to stderr at level, redacting secrets; quieten chatty HTTP loggers."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json, for log shippers); a traceback is a field.
+
+    Given the secrets, it redacts the record itself (as the handler's RedactingFilter does)
+    before encoding, so an escape sequence cannot split one.
+    """
+
+    def __init__(self, secrets: list[str] | None = None):
+        super().__init__()
+        self.redacting = RedactingFilter(secrets or [])
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON: time, level, logger, message (and exc)."""
+        self.redacting.filter(record)
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        elif record.exc_text:
+            entry["exc"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str, secrets: list[str], log_format: str = "text") -> None:
+    """Log to stderr at level, redacting every record first; quieten chatty HTTP loggers."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactingFilter(secrets))
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    json_lines = log_format == "json"
+    handler.setFormatter(JsonFormatter() if json_lines else logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
+    for name in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic", "aiohttp.access"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level)))
