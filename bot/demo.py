@@ -188,17 +188,22 @@ async def chat_in_terminal(
     """
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import build_application, stop_sender
 
-    async with FakeBotAPIServer(api, token=DEMO_TOKEN) as server:
+    async with contextlib.AsyncExitStack() as stack:
+        server = await stack.enter_async_context(FakeBotAPIServer(api, token=DEMO_TOKEN))
         application = build_application(
             settings.model_copy(update={"telegram_api_base_url": server.base_url})
         )
+        # The order of bot/serve.py, without its signals, health server and polling lock.
         await application.initialize()
-        await application.post_init(application)  # type: ignore[misc]
+        stack.push_async_callback(application.shutdown)
+        assert application.post_init is not None and application.post_shutdown is not None
+        stack.push_async_callback(application.post_shutdown, application)
+        await application.post_init(application)
+        await application.start()
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, timeout=1)
-        await application.start()
         chat = TerminalChat(api, out, ansi=ansi)
         chat.seen = len(api.calls)  # start-up calls are not the person's business
         out.write(INTRO)
@@ -206,10 +211,7 @@ async def chat_in_terminal(
             await _converse(chat, read_line, out, echoed=echoed)
         finally:
             await application.updater.stop()
-            await application.stop()
-            await application.post_stop(application)  # type: ignore[misc]
-            await application.shutdown()
-            await application.post_shutdown(application)  # type: ignore[misc]
+            await asyncio.gather(application.stop(), stop_sender(application))
 
 
 async def _converse(
