@@ -88,9 +88,9 @@ def run(settings: Settings, apply: bool | None) -> None:
             "characters A-Z a-z 0-9 _ - so that forged updates are refused"
         )
     ensure_schema(settings, apply=apply)
+    webhook_socket, metrics_socket = listen_sockets(settings, webhook=bool(settings.webhook_url))
     # PTB logs some start-up failures with a traceback: ask first, to fail in one line.
     asyncio.run(check_bot_api(settings))
-    webhook_socket, metrics_socket = listen_sockets(settings, webhook=bool(settings.webhook_url))
     application = build_application(settings)
     try:
         code = asyncio.run(
