@@ -3,16 +3,22 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean messages
+.PHONY: run test demo lint clean messages
 
 $(BIN)/newsbot: pyproject.toml
+	@echo "== setting up $(VENV): newsbot and its dependencies (about a minute the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[test]"
+	@echo "== $(VENV) is ready: $(BIN)/newsbot"
 	touch $@
 
 run: $(BIN)/newsbot
 	$(BIN)/newsbot run
+
+# Chat with the bot in the terminal: a local stand-in for Telegram and a sample archive.
+demo: $(BIN)/newsbot
+	$(BIN)/newsbot demo
 
 test: $(BIN)/newsbot
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -87,7 +87,7 @@ from bot.handlers.lookups import (
 from bot.handlers.membership import bot_membership_changed, chat_migrated
 from bot.handlers.privacy import my_data, privacy
 from bot.handlers.settings import setting_text, settings_button, show_settings
-from bot.handlers.start import help_command, start
+from bot.handlers.start import help_command, start, whoami
 from bot.handlers.stop import ask_to_stop, stop_button
 from bot.handlers.text import plain_text
 from bot.handlers.topics import (
@@ -123,6 +123,7 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("whoami", whoami))
     application.add_handler(CommandHandler("topics", show_topics))
     application.add_handler(CallbackQueryHandler(toggle_topic_button, pattern=f"^{TOPIC_TOGGLE}"))
     application.add_handler(CommandHandler("subscribe", subscribe_command))

@@ -66,7 +66,11 @@ async def start_sender(
 ) -> RunningSender:
     """Initialise the sending bot and start the send loop as a task."""
     bot = sending_bot(settings, request)
-    await bot.initialize()
+    try:
+        await bot.initialize()
+    except BaseException:
+        await bot.request.shutdown()  # a Bot that never initialised does not shut down
+        raise
     sender = Sender(bot=bot, sessionmaker=sessionmaker, config=sender_config(settings, role=role))
     SEND_RATE_LIMIT.set(sender.config.limits.overall)
     task = asyncio.create_task(sender.run(), name="sender")

@@ -23,8 +23,13 @@ class SettingsError(Exception):
 class Settings(BaseSettings):
     """Every setting newsbot reads; `.env.example` documents each one."""
 
+    # An empty value (`NEWSBOT_CONFIG=` in a copied .env.example) means the default.
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        env_ignore_empty=True,
     )
 
     telegram_bot_token: SecretStr | None = None
@@ -156,6 +161,12 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite", "postgresql", "postgres://")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        # SQLite creates the file but not its directory (and fails with a thread's traceback).
+        path = value.partition(":///")[2].split("?", 1)[0]
+        if value.startswith("sqlite") and path and path != ":memory:":
+            directory = Path(path).parent
+            if not directory.is_dir():
+                raise ValueError(f"the directory {directory} does not exist: create it first")
         return value
 
     @field_validator("webhook_secret", mode="before")

@@ -10,7 +10,7 @@ UserError
  ├── AlertStateError    an alert not in a state for it: no alert #99, confirmed already
  ├── RoleError          an editor change: an owner already, not an editor, no user id
  ├── FilterLimit        a 21st keyword filter
- ├── SourceError        not a feed URL, a duplicate, no source #7
+ ├── SourceError        not a feed URL, no such file, a duplicate, no source #7
  │    └── UnknownTopics "astrology" (it carries the topics there are)
  └── ListError          /related 3 with no list shown, or a list of two
 
@@ -112,7 +112,9 @@ class FilterLimit(UserError):
 class SourceError(UserError):
     """A source that cannot be added or changed."""
 
-    codes = frozenset({"sources_usage", "bad_feed_url", "duplicate_source", "no_source"})
+    codes = frozenset(
+        {"sources_usage", "bad_feed_url", "no_feed_file", "duplicate_source", "no_source"}
+    )
 
 
 class UnknownTopics(SourceError):

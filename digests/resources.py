@@ -26,6 +26,11 @@ def migrations_dir() -> Path:
     return _data_dir("migrations")
 
 
+def samples_dir() -> Path:
+    """The invented sample feed the quick start and `newsbot demo` use."""
+    return _data_dir("samples")
+
+
 def default_config_path() -> Path:
     """The shipped topics-and-sources TOML file."""
     return _PACKAGE_DIR / "default_config.toml"

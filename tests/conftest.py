@@ -13,6 +13,7 @@ from digests.text.render import Renderer
 from tests.databases import PostgresDatabase, SqliteTemplate, postgres_server_url
 
 TEST_TOKEN = "123456:TEST-token_for-newsbot"
+NETWORK_SKIP = "downloads from the package index: run `pytest -m network`"
 
 
 @pytest.fixture(scope="session")
@@ -95,7 +96,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Skip the tests that download (marked network) unless `-m` names that marker."""
     if "network" in (config.getoption("markexpr") or ""):
         return
-    skip = pytest.mark.skip(reason="downloads from the package index: run `pytest -m network`")
+    skip = pytest.mark.skip(reason=NETWORK_SKIP)
     for item in items:
         if item.get_closest_marker("network") is not None:
             item.add_marker(skip)
@@ -114,4 +115,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
                     counts[backend][outcome] += 1
     for backend, outcomes in sorted(counts.items()):
         summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        if backend == "postgresql" and postgres_server_url() is None:
+            summary += " (set NEWSBOT_TEST_POSTGRES_URL to run them)"
         terminalreporter.write_line(f"database tests on {backend}: {summary}")
+    downloads = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if NETWORK_SKIP in str(getattr(report, "longrepr", ""))
+    ]
+    if downloads:
+        count = len(downloads)
+        terminalreporter.write_line(f"{count} tests that download skipped: run `pytest -m network`")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bot.cli.common import ensure_schema, user_error_text, with_database
+from bot.cli.common import ensure_schema, fail, user_error_text, with_database
 
 if TYPE_CHECKING:
     from digests.config import Settings
@@ -103,14 +103,25 @@ def ingest(settings: Settings, source: str, verbose: bool) -> None:
             )
 
         report = asyncio.run(with_database(settings, work))
-    click.echo(f"added {report.added}, updated {report.updated}, skipped {report.skipped_total}")
-    for reason, count in report.skipped.most_common():
-        click.echo(f"  skipped {count}: {reason}")
+    if not report.unreadable:
+        _echo_counts(report)
     shown = report.problems if verbose else report.problems[:20]
     for problem in shown:
         click.echo(f"  {problem}", err=True)
     if len(report.problems) > len(shown):
         click.echo(f"  … and {len(report.problems) - len(shown)} more (--verbose)", err=True)
+    if report.unreadable:
+        name = "standard input" if source == "-" else source
+        fail(f"{name} is not a feed (RSS, Atom, JSON Feed or JSON Lines): nothing ingested", 1)
+
+
+def _echo_counts(report: Any) -> None:
+    """The summary line, then each reason for skipping with where it happened."""
+    click.echo(f"added {report.added}, updated {report.updated}, skipped {report.skipped_total}")
+    for reason, count in report.skipped.most_common():
+        places = report.skipped_at.get(reason, [])
+        where = ", ".join(places[:10]) + (f" and {len(places) - 10} more" if places[10:] else "")
+        click.echo(f"  skipped {count}: {reason}" + (f" ({where})" if where else ""))
 
 
 @click.group()
@@ -132,7 +143,7 @@ def _run_source_command(settings: Settings, action: Any) -> Any:
     try:
         return asyncio.run(with_database(settings, work))
     except UserError as exc:
-        raise click.ClickException(user_error_text(settings, exc)) from None
+        fail(user_error_text(settings, exc))
 
 
 @sources.command("add")
@@ -171,17 +182,40 @@ def sources_list(settings: Settings) -> None:
     async def action(session: Any) -> Any:
         return await sources_health(session=session, now=_now())
 
-    for item in _run_source_command(settings, action):
-        s = item.source
-        when = s.next_fetch_at.strftime("%Y-%m-%d %H:%M UTC") if s.next_fetch_at else "now"
-        line = f"{s.id:>4}  {s.status.value:<6}  {s.kind.value:<4}  next {when}  {s.url}"
-        line += f"  {item.articles_24h} in 24 h"
-        if s.error_count:
-            line += f"  ({s.error_count} failures: {s.last_error})"
-        if s.paused_reason:
-            line += f"  [paused: {s.paused_reason}]"
-        line += f"  from {s.origin or 'unknown'}"
-        click.echo(line)
+    items = _run_source_command(settings, action)
+    if not items:
+        click.echo("no sources yet: add one with `newsbot sources add URL`")
+        return
+    click.echo(SOURCE_ROW.format("ID", "STATUS", "KIND", "NEXT (UTC)", "24 H", "FROM", "SOURCE"))
+    for item in items:
+        click.echo(_source_row(item, now=_now()))
+
+
+SOURCE_ROW = "{:>4}  {:<6}  {:<6}  {:<16}  {:>5}  {:<8}  {}"
+
+
+def _source_row(item: Any, *, now: datetime) -> str:
+    """One source as a row: what it is, when it is fetched next, what it brought, its trouble."""
+    from digests.models import SourceKind, SourceStatus
+
+    s = item.source
+    if s.kind is SourceKind.PUSH:  # `newsbot ingest` of a file, or a CMS pushing JSON Lines
+        kind, when, name = "pushed", "not polled", s.title or s.url.removeprefix("push:")
+    else:
+        kind, name = s.kind.value, f"{s.title} — {s.url}" if s.title else s.url
+        if s.status is SourceStatus.PAUSED:
+            when = "paused"
+        elif s.next_fetch_at is None or s.next_fetch_at <= now:
+            when = "now"
+        else:
+            when = s.next_fetch_at.strftime("%Y-%m-%d %H:%M")
+    origin = s.origin or "unknown"  # who added it: the catalogue, the CLI, the desk, a push
+    row = SOURCE_ROW.format(s.id, s.status.value, kind, when, item.articles_24h, origin, name)
+    if s.error_count:
+        row += f"  ({s.error_count} failures: {s.last_error})"
+    if s.paused_reason:
+        row += f"  [paused: {s.paused_reason}]"
+    return row
 
 
 @sources.command("remove")

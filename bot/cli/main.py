@@ -6,6 +6,7 @@ matplotlib, the bot) when it runs, so `newsbot --version` and `--help` answer at
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ import click
 from bot.cli.common import ensure_schema, fail, migrate_option
 from bot.cli.content import ingest, sources, topics
 from bot.cli.db import db
+from bot.cli.demo import demo
 from bot.cli.desk import stats
 from bot.cli.editions import preview
 from bot.cli.sending import send
@@ -23,7 +25,25 @@ if TYPE_CHECKING:
     from digests.config import Settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class NewsbotGroup(click.Group):
+    """The `newsbot` group: a command that cannot start here (the Bot API refuses the token or
+    is out of reach, the database is missing or refuses connections) ends in one line."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a start-up failure becomes one line on stderr and exit code 1."""
+        from bot.cli.startup import explain
+
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            reason = explain(exc, ctx.obj) if ctx.obj is not None else None
+            if reason is None:
+                raise
+            logging.getLogger(__name__).debug("start-up failure", exc_info=exc)
+            fail(reason, code=1)
+
+
+@click.group(cls=NewsbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsbot")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -51,6 +71,7 @@ def run(settings: Settings, apply: bool | None) -> None:
 
     from bot.app import build_application
     from bot.cli.common import listen_sockets
+    from bot.cli.startup import check_bot_api
     from bot.serve import serve
     from digests.config import SettingsError
     from digests.exclusive import Taken
@@ -68,6 +89,8 @@ def run(settings: Settings, apply: bool | None) -> None:
         )
     ensure_schema(settings, apply=apply)
     webhook_socket, metrics_socket = listen_sockets(settings, webhook=bool(settings.webhook_url))
+    # PTB logs some start-up failures with a traceback: ask first, to fail in one line.
+    asyncio.run(check_bot_api(settings))
     application = build_application(settings)
     try:
         code = asyncio.run(
@@ -88,10 +111,16 @@ def run(settings: Settings, apply: bool | None) -> None:
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).
-for command in (run, db, preview, ingest, sources, topics, send, stats):
+for command in (run, db, preview, ingest, sources, topics, send, stats, demo):
     cli.add_command(command)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="newsbot")
+    """Console-script entry point: an unexpected error is logged (so redacted), exit code 1."""
+    try:
+        cli(prog_name="newsbot")
+    except Exception:
+        logging.getLogger("newsbot").critical(
+            "newsbot stopped on an unexpected error", exc_info=True
+        )
+        sys.exit(1)

@@ -11,6 +11,7 @@ from bot.context import NewsContext
 from bot.handlers.lookups import show_coverage
 from bot.keyboards import topics_keyboard
 from bot.permissions import may_configure
+from digests.desk.roles import role_of
 from digests.editions.layout import RELATED_PAYLOAD
 from digests.models import ChatType, utcnow
 from digests.readers.chats import ChatInfo, register_chat
@@ -73,8 +74,28 @@ async def start(update: Update, context: NewsContext) -> None:
         following=[state.name for state in states if state.subscribed],
         first_name=user.first_name if user else (chat.title or ""),
         commands=context.commands(chat_language),
+        # Setting up: whoever starts the bot in private learns the id that makes them an owner.
+        no_owners_yet=chat.type == TelegramChat.PRIVATE and not context.settings.admin_ids,
+        user_id=user.id if user else 0,
     )
     await message.reply_text(text, reply_markup=topics_keyboard(states))
+
+
+async def whoami(update: Update, context: NewsContext) -> None:
+    """/whoami: the user's Telegram id (what ADMIN_IDS holds) and their role on the desk."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
+        return
+    async with context.session() as session:
+        role = await role_of(session=session, user_id=user.id, owners=context.settings.admin_ids)
+    text = context.render(
+        "bot/whoami.html",
+        language=context.language_for(user.language_code),
+        user_id=user.id,
+        chat_id=chat.id,
+        role=role.value,
+    )
+    await message.reply_text(text)
 
 
 async def help_command(update: Update, context: NewsContext) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from digests.desk.roles import audit
 from digests.errors import SourceError, UnknownTopics
 from digests.ids import parse_id
+from digests.ingest.fetch import local_path
 from digests.models import Article, RemovedSource, Source, SourceKind, SourceStatus
 from digests.readers.subscriptions import active_topics
 from digests.text.telegram_html import safe_url
@@ -76,6 +77,8 @@ def _address(url: str, *, local_files: bool) -> tuple[str, SourceKind]:
     except ValueError:
         scheme = "?"
     if local_files and path and scheme in ("", "file") and len(path) <= MAX_URL:
+        if not local_path(path).is_file():
+            raise SourceError("no_feed_file", path[:200])
         return path, SourceKind.FILE
     raise SourceError("bad_feed_url", url[:200])
 

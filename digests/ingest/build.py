@@ -44,6 +44,16 @@ def sane_date(value: datetime | None, now: datetime) -> datetime | None:
     return value
 
 
+def undated_reason(value: datetime | None, now: datetime) -> str:
+    """Why a date was not used: missing, in the future, or before 1990 (as sane_date decides)."""
+    if value is None:
+        return "no usable date"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    shown = value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"date in the future ({shown})" if value > now else f"date before 1990 ({shown})"
+
+
 def build_entry(
     *,
     title: str | None,
@@ -93,7 +103,7 @@ def build_entry(
     summary, _ = cut(summary, MAX_TEXT_CHARS)
     date = sane_date(published_at, now)
     if date is None:
-        problems.append(f"{where}: no usable date; dated when read")
+        problems.append(f"{where}: {undated_reason(published_at, now)}; dated when read")
     return EntryData(
         title=clean_title,
         url=canonical_url(url),

@@ -109,6 +109,7 @@ def _article_line(
 def parse_json_lines(lines: list[str], *, base_url: str | None, now: datetime) -> ParsedFeed:
     """JSON Lines of articles: title, url, text or html, published, topics, source."""
     result = ParsedFeed(format="jsonl")
+    objects = 0
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -120,11 +121,14 @@ def parse_json_lines(lines: list[str], *, base_url: str | None, now: datetime) -
         if not isinstance(record, dict):
             result.problems.append(f"line {number}: skipped: not a JSON object")
             continue
+        objects += 1
         built = _article_line(
             record, where=f"line {number}", base_url=base_url, now=now, problems=result.problems
         )
         if built is not None:
             result.entries.append(built)
+    if objects == 0 and result.problems:
+        result.problems.append("feed: no line is a JSON object (not JSON Lines of articles)")
     return result
 
 

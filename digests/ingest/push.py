@@ -43,7 +43,7 @@ async def ingest_document(
     """Parse a document and store its entries, one transaction per chunk of entries."""
     base_url = origin if origin and origin.startswith(("http://", "https://")) else None
     parsed = parse_document(data, base_url=base_url, now=now)
-    report = IngestReport(problems=list(parsed.problems))
+    report = IngestReport.of_parsing(parsed.problems, unreadable=parsed.fatal)
     if on_total is not None:
         on_total(len(parsed.entries))
     async with session_scope(sessionmaker) as session:

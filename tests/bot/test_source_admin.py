@@ -129,8 +129,8 @@ async def _through_the_cli(settings, arguments: tuple[str, ...]) -> str:
     result = await asyncio.to_thread(CliRunner().invoke, sources, list(arguments), obj=settings)
     if result.exit_code == 0:
         return ""
-    assert result.exit_code == 1, result.output
-    return result.stderr.strip().removeprefix("Error: ")
+    assert result.exit_code == 2, result.output  # a refusal: one line, like a usage error
+    return result.stderr.strip().removeprefix("newsbot: ")
 
 
 async def _through_the_desk(api, deliver, typed: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from digests.config import DEFAULT_API_BASE_URL, SettingsError, load_settings
@@ -103,3 +106,32 @@ def test_the_webhook_and_metrics_listen_on_loopback_unless_told_and_metrics_are_
     assert settings.webhook_path == "/tg/hook"
     assert load_settings(webhook_url="https://news.example").webhook_path == "/"
     assert load_settings(log_format="JSON", metrics_port="9100").metrics_port == 9100
+
+
+ENV_EXAMPLE = Path(__file__).resolve().parents[2] / ".env.example"
+
+
+def _example_names() -> list[str]:
+    lines = ENV_EXAMPLE.read_text().splitlines()
+    return [line.split("=", 1)[0] for line in lines if re.match(r"^[A-Z][A-Z0-9_]*=", line)]
+
+
+def test_every_setting_left_empty_in_dotenv_is_its_default(tmp_path):
+    names = _example_names()
+    assert "NEWSBOT_CONFIG" in names and "SENDER_RATE" in names
+    (tmp_path / ".env").write_text("".join(f"{name}=\n" for name in names))
+    settings = load_settings()
+    defaults = load_settings(_env_file=None)
+    assert settings.model_dump() == defaults.model_dump()
+    assert settings.config_path.is_file()
+
+
+def test_the_env_example_as_shipped_gives_the_defaults(tmp_path):
+    (tmp_path / ".env").write_text(ENV_EXAMPLE.read_text())
+    assert load_settings().model_dump() == load_settings(_env_file=None).model_dump()
+
+
+def test_every_setting_is_in_the_env_example():
+    from digests.config import Settings
+
+    assert sorted(name.lower() for name in _example_names()) == sorted(Settings.model_fields)

@@ -3,6 +3,7 @@ database, and SIGTERM that stops within its bound and loses nothing across a res
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections import Counter
@@ -32,7 +33,8 @@ async def test_a_second_polling_instance_is_refused_with_one_line(tmp_path, data
         ) as first,
     ):
         environment = newsbot_environment(server.base_url, database_url)
-        second = newsbot_process("run", cwd=tmp_path, **environment)
+        # In a thread: the fake Bot API answers from this loop (the second asks getMe first).
+        second = await asyncio.to_thread(newsbot_process, "run", cwd=tmp_path, **environment)
         status, ready = await http_get(metrics_port, "/readyz")
 
         assert second.returncode == 2

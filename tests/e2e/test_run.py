@@ -17,3 +17,15 @@ async def test_a_user_sends_start_and_receives_the_welcome(running_bot):
     log = running_bot.log()
     assert "database upgraded from empty" in log
     assert TEST_TOKEN not in log
+
+
+async def test_run_starts_with_the_env_example_copied_to_dotenv(tmp_path):
+    from tests.e2e.conftest import SAMPLE_FEED, start_bot
+
+    example = SAMPLE_FEED.parents[1] / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text())  # NEWSBOT_CONFIG= and the rest empty
+    async with start_bot(tmp_path) as bot:
+        bot.api.user_message("/start", user_id=5150, first_name="Eve")
+        await bot.api.wait_for_message(chat_id=5150, contains="Welcome", timeout=30)
+        assert await bot.stop() == 0
+    assert "cannot read" not in bot.log()

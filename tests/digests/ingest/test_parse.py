@@ -109,6 +109,7 @@ def test_entries_without_title_or_date_are_repaired_with_a_reason():
     assert feed.entries[0].published_at is None
     assert "entry 1: no title; the first line of the text stands in" in feed.problems
     assert "entry 1: no usable date; dated when read" in feed.problems
+    assert "entry 2: date in the future (2999-01-01 10:00 UTC); dated when read" in feed.problems
 
 
 def test_giant_entry_is_cut_and_scripts_are_dropped():

@@ -16,6 +16,8 @@ def test_user_text_is_escaped(renderer):
         commands=[],
         change=None,
         following=[],
+        no_owners_yet=False,
+        user_id=1,
     )
     assert "&lt;b&gt;Eve&lt;/b&gt; &amp; co" in html
     assert "<b>Eve" not in html
