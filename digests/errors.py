@@ -103,7 +103,9 @@ class RoleError(UserError):
 class SourceError(UserError):
     """A source that cannot be added or changed."""
 
-    codes = frozenset({"sources_usage", "bad_feed_url", "duplicate_source", "no_source"})
+    codes = frozenset(
+        {"sources_usage", "bad_feed_url", "private_feed_url", "duplicate_source", "no_source"}
+    )
 
 
 class UnknownTopics(SourceError):

@@ -66,7 +66,12 @@ async def sources_command(update: Update, context: NewsContext) -> None:
         raise SourceError("sources_usage")
     async with context.session() as session:
         source = await add_source(
-            session=session, url=args[1], now=utcnow(), topics=args[2:], actor_id=user.id
+            session=session,
+            url=args[1],
+            now=utcnow(),
+            topics=args[2:],
+            private_hosts=context.settings.fetch_allow_private_hosts,
+            actor_id=user.id,
         )
     text = context.render(
         "desk/source_changed.html",
