@@ -183,6 +183,20 @@ class UpdatesMixin:
             message = self._incoming(chat, **fields)
         return self.push_update({"message": message})
 
+    def user_edit(self, sent: JSON, text: str) -> JSON:
+        """Queue the user's edit of a message queued by ``user_message`` (an edited_message)."""
+        with self._lock:
+            original = sent["message"]
+            chat = self._chat(original["chat"]["id"])
+            edited: JSON = {**original, "text": text, "edit_date": int(time.time())}
+            edited.pop("entities", None)
+            match = _COMMAND_RE.match(text)
+            if match:
+                length = utf16_len(match.group())
+                edited["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            chat.messages[original["message_id"]] = edited
+        return self.push_update({"edited_message": edited})
+
     def callback_query(
         self,
         data: str,
