@@ -91,6 +91,7 @@ from bot.handlers.topics import (
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
+from bot.permissions import member_changed
 from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
@@ -112,6 +113,8 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(
         ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
+    # Someone promoted or demoted in a group (sent where the bot is an admin).
+    application.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))

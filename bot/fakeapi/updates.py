@@ -272,6 +272,30 @@ class UpdatesMixin:
             }
         return self.push_update({"my_chat_member": change})
 
+    def chat_member(
+        self,
+        chat_id: int,
+        user_id: int,
+        old_status: str = "member",
+        new_status: str = "administrator",
+        by_user_id: int | None = None,
+    ) -> JSON:
+        """Queue a member's change of standing in a group (and apply it, as Telegram does)."""
+        with self._lock:
+            chat = self._chat(chat_id)
+            chat.members[user_id] = new_status
+            user = self._users.get(user_id) or self._remember_user(user_id, "Ada")
+            by_id = user_id if by_user_id is None else by_user_id
+            by = self._users.get(by_id) or self._remember_user(by_id, "Ada")
+            change = {
+                "chat": chat.json(),
+                "from": by,
+                "date": int(time.time()),
+                "old_chat_member": member_json(user, old_status),
+                "new_chat_member": member_json(user, new_status),
+            }
+        return self.push_update({"chat_member": change})
+
     def chat_migration(self, old_id: int, new_id: int, *, apply: bool = True) -> JSON:
         """Queue the service message ``migrate_to_chat_id`` in the old group.
 

@@ -38,7 +38,7 @@ async def desk_role(
             session=session,
             request=request,
             owners=context.settings.admin_ids,
-            group_admin=lambda: may_configure(update, context),
+            group_admin=lambda: may_configure(update, context, live=True),
             now=utcnow(),
         )
     if access.allowed:
