@@ -37,7 +37,6 @@ from bot.desk_keyboards import (
     SOURCE_RESUME,
 )
 from bot.desk_status import refresh_alert_status
-from bot.edits import ignore_edits
 from bot.flood import guard_flood
 from bot.flood_guard import FloodRule
 from bot.handlers.channels import connect_channel, toggle_channel_topic
@@ -88,6 +87,7 @@ from bot.handlers.topics import (
     toggle_topic_button,
     unsubscribe_command,
 )
+from bot.ignored import ignore_unactionable
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
@@ -106,8 +106,8 @@ NewsApplication = Application[Any, NewsContext, Any, Any, Any, Any]
 
 def register_handlers(application: NewsApplication) -> None:
     """Every handler, in order. Order matters: the first matching handler in a group wins."""
-    # Group -2 runs first: an edited message is never a command (nor a settings answer).
-    application.add_handler(TypeHandler(Update, ignore_edits), group=-2)
+    # Group -2 runs first: an edit is never a command, a press without a chat goes nowhere.
+    application.add_handler(TypeHandler(Update, ignore_unactionable), group=-2)
     # Group -1 runs before all others: a flooding user's update stops here.
     application.add_handler(TypeHandler(Update, guard_flood), group=-1)
     application.add_handler(

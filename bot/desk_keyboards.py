@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from digests.desk.alerts import AudienceCounts
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.models import Source, SourceStatus
 
 # One prefix per button, each with its own handler (bot/app.py); a number follows.
@@ -28,7 +28,7 @@ def parse_audience(key: str) -> tuple[str, int | None]:
     """An audience button's key: 'all', 'ch' or 't<topic id>' → (audience, topic id)."""
     if key in _AUDIENCE_KEYS:
         return _AUDIENCE_KEYS[key], None
-    return "topic", parse_id(key[1:]) if key.startswith("t") else None
+    return "topic", parse_row_id(key[1:]) if key.startswith("t") else None
 
 
 def draft_keyboard(

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.jobs import digest_options
 from bot.permissions import may_configure
 from bot.updates import chat_of, message_of
@@ -54,7 +55,7 @@ def _labels(context: NewsContext, language: str) -> dict[str, str]:
 async def _send_or_edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     query = update.callback_query
     if query is not None:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_pressed(query, text, markup)
     elif update.effective_message is not None:
         await message_of(update).reply_text(text, reply_markup=markup)
 
@@ -141,7 +142,7 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
     if text is None or number is None:
         async with context.session() as session:
             language = (await context.current_chat(session, update)).language
-        await query.edit_message_text(context.render("lookups/expired.html", language=language))
+        await edit_pressed(query, context.render("lookups/expired.html", language=language), None)
         return
     await _search_page(update, context, text, key, number)
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
 
@@ -56,6 +56,8 @@ async def latest(
     *, session: AsyncSession, topic: str | None = None, limit: int = 5, offset: int = 0
 ) -> list[ArticleView]:
     """The newest articles, optionally in one topic (by slug)."""
+    if topic is not None and "\x00" in topic:  # no slug has one (and PostgreSQL refuses it)
+        return []
     query = _with_source()
     if topic is not None:
         query = (
@@ -74,7 +76,9 @@ async def latest(
 async def find_article(*, session: AsyncSession, reference: str) -> Article | None:
     """An article by its number or by any URL it was published under (tracking removed)."""
     reference = reference.strip()
-    number = parse_id(reference)
+    if "\x00" in reference:  # no URL has one (and PostgreSQL refuses it)
+        return None
+    number = parse_row_id(reference)
     if number is not None:
         return await session.get(Article, number)
     if not reference.lower().startswith(("http://", "https://")):

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.desk.roles import audit
 from digests.errors import SourceError, UnknownTopics
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.ingest.guard import is_private_host
 from digests.models import Article, Source, SourceKind, SourceStatus
 from digests.readers.subscriptions import active_topics
@@ -55,7 +55,7 @@ async def sources_health(*, session: AsyncSession, now: datetime) -> list[Source
 
 async def find_source(*, session: AsyncSession, key: int | str) -> Source:
     """A source by number (7, "7", "#7") or by URL; SourceError when there is none."""
-    number = key if isinstance(key, int) else parse_id(key.removeprefix("#"))
+    number = key if isinstance(key, int) else parse_row_id(key.removeprefix("#"))
     if number is not None:
         source, label = await session.get(Source, number), f"#{number}"
     else:
