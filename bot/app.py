@@ -159,7 +159,9 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(source_remove_yes_button, pattern=f"^{SOURCE_REMOVE_YES}")
     )
-    application.add_handler(CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}$"))
+    application.add_handler(
+        CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}(:|$)")
+    )
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # Last: any other text is a settings answer or, in a private chat, a search.
