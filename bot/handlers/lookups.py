@@ -99,6 +99,8 @@ async def _remember(update: Update, context: NewsContext, text: str) -> str:
 
 
 async def _recall(update: Update, context: NewsContext, key: str) -> str | None:
+    if not key.isascii() or not key.isalnum():  # a forged key (a NUL would fail PostgreSQL)
+        return None
     async with context.session() as session:
         stored = await recall(
             session=session, chat_id=chat_of(update).id, kind=SEARCH, key=key[:64], now=utcnow()

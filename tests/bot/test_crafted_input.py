@@ -131,3 +131,13 @@ async def test_a_number_past_any_row_in_a_command(application, api, deliver, tex
 async def test_a_nul_character_in_a_lookup(application, api, deliver, text):
     await deliver(api.user_message(text))
     no_apology(api)
+
+
+@pytest.mark.parametrize("data", ["sr:\x00:1", "sr:ab\x00cd:0", "sr:é:1", "lt:te\x00ch:1"])
+async def test_a_nul_character_in_a_pager(application, api, deliver, data):
+    await articles(application)
+    await deliver(api.user_message("/search bridge"))
+    press = api.callback_query(data)
+    await deliver(press)
+    assert answered(api, press)
+    no_apology(api)
