@@ -40,6 +40,7 @@ from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
 from bot.flood_guard import FloodRule
 from bot.handlers.channels import connect_channel, toggle_channel_topic
+from bot.handlers.conversation import cancel_command, end_question, unknown_command
 from bot.handlers.desk_admins import admins_command, desk_help
 from bot.handlers.desk_alert_changes import (
     alert_edit_command,
@@ -47,6 +48,7 @@ from bot.handlers.desk_alert_changes import (
     alerts_command,
 )
 from bot.handlers.desk_alerts import (
+    ALERT_CAPTION,
     alert_audience_button,
     alert_cancel_button,
     alert_command,
@@ -157,6 +159,12 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("desk", desk_help))
     application.add_handler(CommandHandler("admins", admins_command))
     application.add_handler(CommandHandler("alert", alert_command))
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.PHOTO & filters.CaptionRegex(ALERT_CAPTION),
+            alert_command,
+        )
+    )
     application.add_handler(CommandHandler("alerts", alerts_command))
     application.add_handler(CommandHandler("alert_edit", alert_edit_command))
     application.add_handler(CommandHandler("alert_retract", alert_retract_command))
@@ -178,11 +186,17 @@ def register_handlers(application: NewsApplication) -> None:
         CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}(:|$)")
     )
     application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
+    # A command no handler above took: point to /help (in groups only when addressed to us).
+    commands = filters.UpdateType.MESSAGE & filters.COMMAND
+    application.add_handler(MessageHandler(commands, unknown_command))
     # Last: any other text is a settings answer or, in a private chat, a search.
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, plain_text)
     )
+    # After any command to the bot: a pending settings question is over.
+    application.add_handler(MessageHandler(commands, end_question), group=1)
     application.add_error_handler(report_error)
 
 

@@ -10,8 +10,9 @@ UserError
  ├── AlertStateError    an alert not in a state for it: no alert #99, confirmed already
  ├── RoleError          an editor change: an owner already, not an editor, no user id
  ├── FilterLimit        a 21st keyword filter
- └── SourceError        not a feed URL, a duplicate, no source #7
-      └── UnknownTopics "astrology" (it carries the topics there are)
+ ├── SourceError        not a feed URL, a duplicate, no source #7
+ │    └── UnknownTopics "astrology" (it carries the topics there are)
+ └── ListError          /related 3 with no list shown, or a list of two
 
 Not user errors, so not here: SettingsError and CatalogError are the operator's configuration,
 found at start-up where no chat waits for an answer; FetchError is a feed's server failing,
@@ -74,6 +75,7 @@ class AlertTextError(UserError):
             "alert_bad_link",
             "alert_text_and_reply",
             "alert_too_long",
+            "alert_caption_too_long",
         }
     )
 
@@ -106,9 +108,6 @@ class FilterLimit(UserError):
 
     codes = frozenset({"too_many_filters"})
 
-    def __init__(self, limit: int) -> None:
-        super().__init__("too_many_filters", limit)
-
 
 class SourceError(UserError):
     """A source that cannot be added or changed."""
@@ -130,3 +129,9 @@ class UnknownTopics(SourceError):
     def values(self) -> dict[str, object]:
         """The unknown topics as `value`, the known ones as `known`."""
         return {**super().values(), "known": self.known}
+
+
+class ListError(UserError):
+    """A number that should name an article of the last list shown; `value` is the number."""
+
+    codes = frozenset({"no_list", "not_in_list"})

@@ -7,7 +7,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 from digests.readers.filters import FilterSet
 
@@ -60,12 +64,33 @@ class Section:
     items: tuple[Item, ...]
 
 
+# Older news is not news: an article published longer ago than this never enters a digest.
+MAX_AGE = timedelta(hours=48)
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Caps on a digest's size."""
+    """Caps on a digest's size, and how old (by published time) its articles may be (None:
+    any age)."""
 
     per_section: int = 5
     total: int = 15
+    max_age: timedelta | None = MAX_AGE
+
+    def published_after(self, now: datetime) -> datetime | None:
+        """The oldest publication time news may have at `now`; None when any will do."""
+        return None if self.max_age is None else now - self.max_age
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """The limits the settings ask for."""
+        return cls(
+            per_section=settings.digest_items_per_section,
+            total=settings.digest_max_items,
+            max_age=timedelta(hours=settings.digest_max_age_hours)
+            if settings.digest_max_age_hours
+            else None,
+        )
 
 
 DEFAULT_LIMITS = Limits()

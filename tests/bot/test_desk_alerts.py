@@ -130,7 +130,7 @@ async def test_choose_a_topic_then_confirm_queues_at_top_priority(application, a
     await deliver(api.callback_query(f"al:a:1:t{tech}"))
     redrawn = api.message(EDITOR, card["message_id"])
     assert "Send to: subscribers of Technology — 2 chats." in redrawn["text"]
-    assert "1 of them are in their quiet hours now and get it silently." in redrawn["text"]
+    assert "1 of them is in its quiet hours now and gets it silently." in redrawn["text"]
     assert "✅ Technology (2)" in [label for label, _ in buttons(redrawn)]
 
     await deliver(api.callback_query("al:ok:1"))
