@@ -117,14 +117,11 @@ NewsApplication = Application[Any, NewsContext, Any, Any, Any, Any]
 
 def register_handlers(application: NewsApplication) -> None:
     """Every handler, in order. Order matters: the first matching handler in a group wins."""
-    # Group -2 runs first: an edit is never a command, a press without a chat goes nowhere.
     application.add_handler(TypeHandler(Update, ignore_unactionable), group=-2)
-    # Group -1 runs before all others: a flooding user's update stops here.
     application.add_handler(TypeHandler(Update, guard_flood), group=-1)
     application.add_handler(
         ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
-    # Someone promoted or demoted in a group (sent where the bot is an admin).
     application.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("start", start))
