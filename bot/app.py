@@ -97,10 +97,12 @@ from bot.handlers.topics import (
     toggle_topic_button,
     unsubscribe_command,
 )
+from bot.ignored import ignore_unactionable
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.measured import MeasuredApplication, measure_jobs
 from bot.menu import build_menus, publish_menus
+from bot.permissions import member_changed
 from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
@@ -115,11 +117,12 @@ NewsApplication = Application[Any, NewsContext, Any, Any, Any, Any]
 
 def register_handlers(application: NewsApplication) -> None:
     """Every handler, in order. Order matters: the first matching handler in a group wins."""
-    # Group -1 runs before all others: a flooding user's update stops here.
+    application.add_handler(TypeHandler(Update, ignore_unactionable), group=-2)
     application.add_handler(TypeHandler(Update, guard_flood), group=-1)
     application.add_handler(
         ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER)
     )
+    application.add_handler(ChatMemberHandler(member_changed, ChatMemberHandler.CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated))
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
@@ -177,7 +180,9 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(
         CallbackQueryHandler(source_remove_yes_button, pattern=f"^{SOURCE_REMOVE_YES}")
     )
-    application.add_handler(CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}$"))
+    application.add_handler(
+        CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}(:|$)")
+    )
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))

@@ -8,7 +8,6 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from cachetools import TTLCache
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -36,10 +35,6 @@ class Services:
     flood: FloodRule = field(default_factory=lambda: FloodRule(rate=1.0, burst=8, mute_seconds=30))
     # The wall clock the flood buckets are kept on (shared by instances); tests hold it still.
     clock: Callable[[], float] = time.time
-    # Whether a user administers a group, as getChatMember said a short while ago.
-    admins: TTLCache[tuple[int, int], bool] = field(
-        default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)
-    )
     # The content pipeline's long-lived parts, opened in post_init (see bot/jobs.py).
     http: Any = None
     pipeline: Any = None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from digests.desk.alerts import AudienceCounts
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.models import Source, SourceStatus
 
 # One prefix per button, each with its own handler (bot/app.py); a number follows.
@@ -19,7 +19,7 @@ SOURCE_PAUSE = "src:pause:"
 SOURCE_RESUME = "src:resume:"
 SOURCE_REMOVE = "src:rm:"  # asks once more
 SOURCE_REMOVE_YES = "src:rmok:"
-SOURCE_LIST = "src:list"
+SOURCE_LIST = "src:list"  # the list's first page; src:list:N is page N
 CHOSEN = "✅"
 _AUDIENCE_KEYS = {"all": "all", "ch": "channels"}
 
@@ -28,7 +28,7 @@ def parse_audience(key: str) -> tuple[str, int | None]:
     """An audience button's key: 'all', 'ch' or 't<topic id>' → (audience, topic id)."""
     if key in _AUDIENCE_KEYS:
         return _AUDIENCE_KEYS[key], None
-    return "topic", parse_id(key[1:]) if key.startswith("t") else None
+    return "topic", parse_row_id(key[1:]) if key.startswith("t") else None
 
 
 def draft_keyboard(
@@ -73,8 +73,14 @@ def sending_keyboard(alert_id: int, labels: dict[str, str]) -> InlineKeyboardMar
     )
 
 
-def sources_keyboard(sources: Sequence[Source], labels: dict[str, str]) -> InlineKeyboardMarkup:
-    """Pause or resume, and remove, for each source."""
+def sources_keyboard(
+    sources: Sequence[Source],
+    labels: dict[str, str],
+    *,
+    page: int = 0,
+    more: bool = False,
+) -> InlineKeyboardMarkup:
+    """Pause or resume, and remove, for each source; previous and next pages of the list."""
     rows = []
     for source in sources:
         if source.status is SourceStatus.ACTIVE:
@@ -89,6 +95,17 @@ def sources_keyboard(sources: Sequence[Source], labels: dict[str, str]) -> Inlin
             f"🗑 {labels['remove']} #{source.id}", callback_data=f"{SOURCE_REMOVE}{source.id}"
         )
         rows.append([toggle, remove])
+    pager = []
+    if page > 0:
+        pager.append(
+            InlineKeyboardButton(labels["previous"], callback_data=f"{SOURCE_LIST}:{page - 1}")
+        )
+    if more:
+        pager.append(
+            InlineKeyboardButton(labels["next"], callback_data=f"{SOURCE_LIST}:{page + 1}")
+        )
+    if pager:
+        rows.append(pager)
     return InlineKeyboardMarkup(rows)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 
 from bot.context import NewsContext
 from bot.desk_keyboards import sending_keyboard
+from bot.editing import edit_message
 from bot.keyboards import parse_labels
-from digests.delivery.failures import FailureCode, failure_code
 from digests.desk.alert_changes import advance_alert, alerts_in_flight
 from digests.desk.alert_state import AlertState
 from digests.desk.progress import progress_of
@@ -54,14 +54,8 @@ async def edit_status_message(
 ) -> None:
     """Edit a status message; an unchanged text or a message deleted meanwhile is no error."""
     try:
-        await context.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, reply_markup=markup
-        )
+        await edit_message(context.bot, chat_id, message_id, text, markup)
     except BadRequest as exc:
-        if failure_code(exc) is FailureCode.NOT_MODIFIED:
-            return
-        logger.warning("alert status in chat %s not updated: %s", chat_id, exc.message)
-    except Forbidden as exc:
         logger.warning("alert status in chat %s not updated: %s", chat_id, exc.message)
 
 

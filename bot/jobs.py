@@ -6,13 +6,11 @@ import logging
 import time
 from datetime import UTC, datetime
 
-import aiohttp
-
 from bot.context import NewsContext, Services
 from digests.editions.assemble import Limits
 from digests.editions.build import BuildCache, BuildOptions, BuildReport, build_due_editions
 from digests.ingest.poll import poll_due_sources
-from digests.ingest.setup import enrich_settings, poll_settings
+from digests.ingest.setup import enrich_settings, fetch_client, poll_settings
 from digests.ingest.store import Pipeline
 from digests.metrics import DIGEST_BUILD_SECONDS, DIGESTS_BUILT
 from digests.models import utcnow
@@ -62,7 +60,7 @@ async def build_digests(context: NewsContext) -> None:
 
 def open_content(services: Services) -> None:
     """Create the HTTP client and the pipeline (whose archive index lives between runs)."""
-    services.http = aiohttp.ClientSession()
+    services.http = fetch_client(services.settings)
     services.pipeline = Pipeline(enrich_settings(services.settings))
 
 

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
     fetch_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     fetch_user_agent: str | None = None
+    # Fetch from loopback and private networks too (an intranet feed); off, only public hosts.
+    fetch_allow_private_hosts: bool = False
     fetch_interval_minutes: int = Field(default=15, ge=1)
     fetch_min_interval_minutes: int = Field(default=5, ge=1)
     fetch_max_interval_minutes: int = Field(default=360, ge=1)

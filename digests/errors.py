@@ -113,7 +113,14 @@ class SourceError(UserError):
     """A source that cannot be added or changed."""
 
     codes = frozenset(
-        {"sources_usage", "bad_feed_url", "no_feed_file", "duplicate_source", "no_source"}
+        {
+            "sources_usage",
+            "bad_feed_url",
+            "no_feed_file",
+            "private_feed_url",
+            "duplicate_source",
+            "no_source",
+        }
     )
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
-MAX_ID = 2**63 - 1  # the largest value a BIGINT column holds
+MAX_ID = 2**63 - 1  # the largest value a BIGINT column holds (Telegram's chat and user ids)
+MAX_ROW_ID = 2**31 - 1  # the largest row number (INTEGER primary keys: alerts, sources, …)
 
 
 def parse_id(text: str | None, *, maximum: int = MAX_ID) -> int | None:
@@ -21,3 +22,8 @@ def parse_id(text: str | None, *, maximum: int = MAX_ID) -> int | None:
         return None
     value = int(text)
     return value if value <= maximum else None
+
+
+def parse_row_id(text: str | None) -> int | None:
+    """A row number (#7 of alerts, sources, articles, topics, chats), else None."""
+    return parse_id(text, maximum=MAX_ROW_ID)

@@ -46,10 +46,8 @@ def _prepare(settings: Settings, *, sync: bool = True) -> None:
 
 
 async def _read(source: str, settings: Settings) -> bytes:
-    import aiohttp
-
     from digests.ingest.fetch import FetchError, fetch_feed, is_local, local_path
-    from digests.ingest.setup import fetch_limits
+    from digests.ingest.setup import fetch_client, fetch_limits
 
     if source == "-":
         return sys.stdin.buffer.read()
@@ -58,7 +56,7 @@ async def _read(source: str, settings: Settings) -> bytes:
             return local_path(source).read_bytes()
         except OSError as exc:
             raise click.ClickException(f"cannot read {source}: {exc.strerror or exc}") from None
-    async with aiohttp.ClientSession() as client:
+    async with fetch_client(settings) as client:
         try:
             result = await fetch_feed(client, source, limits=fetch_limits(settings))
         except FetchError as exc:
@@ -167,6 +165,7 @@ def sources_add(
             title=title,
             priority=priority,
             local_files=True,
+            private_hosts=settings.fetch_allow_private_hosts,
         )
 
     source = _run_source_command(settings, action)

@@ -228,6 +228,20 @@ class UpdatesMixin:
             message = self._incoming(chat, **fields)
         return self.push_update({"message": message})
 
+    def user_edit(self, sent: JSON, text: str) -> JSON:
+        """Queue the user's edit of a message queued by ``user_message`` (an edited_message)."""
+        with self._lock:
+            original = sent["message"]
+            chat = self._chat(original["chat"]["id"])
+            edited: JSON = {**original, "text": text, "edit_date": int(time.time())}
+            edited.pop("entities", None)
+            match = _COMMAND_RE.match(text)
+            if match:
+                length = utf16_len(match.group())
+                edited["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            chat.messages[original["message_id"]] = edited
+        return self.push_update({"edited_message": edited})
+
     def callback_query(
         self,
         data: str,
@@ -302,6 +316,30 @@ class UpdatesMixin:
                 "new_chat_member": member_json(self.bot_user, new_status),
             }
         return self.push_update({"my_chat_member": change})
+
+    def chat_member(
+        self,
+        chat_id: int,
+        user_id: int,
+        old_status: str = "member",
+        new_status: str = "administrator",
+        by_user_id: int | None = None,
+    ) -> JSON:
+        """Queue a member's change of standing in a group (and apply it, as Telegram does)."""
+        with self._lock:
+            chat = self._chat(chat_id)
+            chat.members[user_id] = new_status
+            user = self._users.get(user_id) or self._remember_user(user_id, "Ada")
+            by_id = user_id if by_user_id is None else by_user_id
+            by = self._users.get(by_id) or self._remember_user(by_id, "Ada")
+            change = {
+                "chat": chat.json(),
+                "from": by,
+                "date": int(time.time()),
+                "old_chat_member": member_json(user, old_status),
+                "new_chat_member": member_json(user, new_status),
+            }
+        return self.push_update({"chat_member": change})
 
     def chat_migration(self, old_id: int, new_id: int, *, apply: bool = True) -> JSON:
         """Queue the service message ``migrate_to_chat_id`` in the old group.

@@ -7,8 +7,9 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.keyboards import CHANNEL_TOPIC, channel_topics_keyboard
-from digests.ids import parse_id
+from digests.ids import parse_id, parse_row_id
 from digests.models import ChatType as DomainChatType
 from digests.models import utcnow
 from digests.readers.chats import ChatInfo, get_chat_by_row, register_chat
@@ -78,7 +79,7 @@ async def toggle_channel_topic(update: Update, context: NewsContext) -> None:
         return
     row_text, _, slug = query.data.removeprefix(CHANNEL_TOPIC).partition(":")
     language = context.language_for(user.language_code)
-    row_id = parse_id(row_text)
+    row_id = parse_row_id(row_text)
     async with context.session() as session:
         channel = await get_chat_by_row(session=session, chat_id=row_id) if row_id else None
         telegram_id = channel.telegram_id if channel else None
@@ -99,4 +100,4 @@ async def toggle_channel_topic(update: Update, context: NewsContext) -> None:
         context.render("topics/toggled.html", language=language, state=state, slug=slug)
     )
     if state is not None:
-        await query.edit_message_reply_markup(reply_markup=channel_topics_keyboard(row_id, states))
+        await edit_pressed(query, None, channel_topics_keyboard(row_id, states))

@@ -10,7 +10,7 @@ from bot.context import NewsContext
 from bot.desk_status import edit_status_message
 from bot.permissions import may_configure
 from digests.desk.roles import DeskRequest, Role, check_access
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.models import utcnow
 
 
@@ -38,7 +38,7 @@ async def desk_role(
             session=session,
             request=request,
             owners=context.settings.admin_ids,
-            group_admin=lambda: may_configure(update, context),
+            group_admin=lambda: may_configure(update, context, live=True),
             now=utcnow(),
         )
     if access.allowed:
@@ -90,7 +90,7 @@ async def desk_press(
     return Press(
         query=query,
         user_id=user.id,
-        number=parse_id(number) or 0,
+        number=parse_row_id(number) or 0,
         extra=extra,
         language=context.language_for(user.language_code),
     )

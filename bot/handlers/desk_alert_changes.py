@@ -14,7 +14,7 @@ from digests.desk.alert_changes import edit_alert, retract_alert
 from digests.desk.alert_state import AlertState
 from digests.desk.alerts import recent_alerts, set_status_message, topic_names
 from digests.errors import AlertTextError
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.models import utcnow
 from digests.text.telegram_html import plain_text
 
@@ -22,7 +22,7 @@ from digests.text.telegram_html import plain_text
 def _number_and_rest(arguments: str) -> tuple[int | None, str]:
     first, _, rest = arguments.strip().partition(" ")
     number = first.lstrip("#")
-    return parse_id(number), rest
+    return parse_row_id(number), rest
 
 
 async def _show_status(

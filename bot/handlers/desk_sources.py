@@ -25,27 +25,36 @@ from digests.desk.sources_admin import (
     sources_health,
 )
 from digests.errors import SourceError
+from digests.ids import parse_id
 from digests.models import utcnow
 
-# One message and one keyboard: Telegram caps both, so the list shows the first ones.
-MAX_LISTED = 20
+# Sources per page: with every field at its longest, a page still fits one message.
+PAGE = 5
 
 
-async def _listing(context: NewsContext, language: str) -> tuple[str, InlineKeyboardMarkup]:
+async def _listing(
+    context: NewsContext, language: str, *, page: int = 0, around: int | None = None
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the list: page `page`, or the one source #`around` is (or was) on."""
     now = utcnow()
     async with context.session() as session:
         health = await sources_health(session=session, now=now)
-    shown = health[:MAX_LISTED]
+    if around is not None:
+        page = sum(1 for item in health if item.source.id < around) // PAGE
+    page = max(0, min(page, (len(health) - 1) // PAGE))
+    shown = health[page * PAGE : (page + 1) * PAGE]
     text = context.render(
         "desk/sources.html",
         language=language,
         sources=shown,
+        first=page * PAGE + 1,
         total=len(health),
         tz=context.settings.default_timezone,
         now=now,
     )
     labels = parse_labels(context.render("desk/source_buttons.txt", language=language))
-    return text, sources_keyboard([item.source for item in shown], labels)
+    more = len(health) > (page + 1) * PAGE
+    return text, sources_keyboard([item.source for item in shown], labels, page=page, more=more)
 
 
 async def sources_command(update: Update, context: NewsContext) -> None:
@@ -66,7 +75,12 @@ async def sources_command(update: Update, context: NewsContext) -> None:
         raise SourceError("sources_usage")
     async with context.session() as session:
         source = await add_source(
-            session=session, url=args[1], now=utcnow(), topics=args[2:], actor_id=user.id
+            session=session,
+            url=args[1],
+            now=utcnow(),
+            topics=args[2:],
+            private_hosts=context.settings.fetch_allow_private_hosts,
+            actor_id=user.id,
         )
     text = context.render(
         "desk/source_changed.html",
@@ -85,7 +99,7 @@ async def _changed(context: NewsContext, press: Press, code: str, source_id: int
         "desk/source_changed.html", language=press.language, code=code, source_id=source_id
     )
     await press.query.answer(text)
-    await press.redraw(context, *await _listing(context, press.language))
+    await press.redraw(context, *await _listing(context, press.language, around=source_id))
 
 
 async def source_pause_button(update: Update, context: NewsContext) -> None:
@@ -148,9 +162,10 @@ async def source_remove_yes_button(update: Update, context: NewsContext) -> None
 
 
 async def source_list_button(update: Update, context: NewsContext) -> None:
-    """Keep it: back to the list."""
+    """Keep it (back to the list), or a page of it: `src:list:N`."""
     press = await desk_press(update, context, SOURCE_LIST, "sources")
     if press is None:
         return
     await press.query.answer()
-    await press.redraw(context, *await _listing(context, press.language))
+    page = parse_id(press.extra, maximum=10_000) or 0
+    await press.redraw(context, *await _listing(context, press.language, page=page))

@@ -7,6 +7,7 @@ import hashlib
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.permissions import may_configure
 from bot.updates import message_of
 from digests.models import utcnow
@@ -132,4 +133,4 @@ async def filter_remove_button(update: Update, context: NewsContext) -> None:
         "filters/list.html", language=language, filters=filters, kind=None, added=None
     )
     if query.message is not None:
-        await query.edit_message_text(text, reply_markup=_keyboard(filters))
+        await edit_pressed(query, text, _keyboard(filters))

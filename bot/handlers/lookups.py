@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.jobs import digest_options
 from bot.permissions import may_configure
 from bot.updates import chat_of, message_of
@@ -56,7 +57,7 @@ def _labels(context: NewsContext, language: str) -> dict[str, str]:
 async def _send_or_edit(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     query = update.callback_query
     if query is not None:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_pressed(query, text, markup)
     elif update.effective_message is not None:
         await message_of(update).reply_text(text, reply_markup=markup)
 
@@ -109,6 +110,8 @@ async def _remember(update: Update, context: NewsContext, text: str) -> str:
 
 
 async def _recall(update: Update, context: NewsContext, key: str) -> str | None:
+    if not key.isascii() or not key.isalnum():  # a forged key (a NUL would fail PostgreSQL)
+        return None
     async with context.session() as session:
         stored = await recall(
             session=session, chat_id=chat_of(update).id, kind=SEARCH, key=key[:64], now=utcnow()
@@ -152,7 +155,7 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
     if text is None or number is None:
         async with context.session() as session:
             language = (await context.current_chat(session, update)).language
-        await query.edit_message_text(context.render("lookups/expired.html", language=language))
+        await edit_pressed(query, context.render("lookups/expired.html", language=language), None)
         return
     await _search_page(update, context, text, key, number)
 

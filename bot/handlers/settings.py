@@ -9,6 +9,7 @@ from telegram import ForceReply, KeyboardButton, ReplyKeyboardMarkup, ReplyKeybo
 from telegram.constants import ChatType
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.keyboards import (
     SETTINGS,
     frequency_keyboard,
@@ -33,6 +34,7 @@ QUESTION = "question"
 # A question left unanswered this long is forgotten: later text is a search again.
 QUESTION_TTL = timedelta(minutes=5)
 TEXT_FIELDS = {"times", "tz", "quiet"}
+DAILY_CHOICES = chat_settings.FREQUENCY_CHOICES - {"weekly"}  # weekly asks for a day first
 
 
 async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: str = "") -> None:
@@ -44,7 +46,7 @@ async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: s
     markup = settings_keyboard(labels)
     query = update.callback_query
     if edit and query is not None:
-        await query.edit_message_text(text, reply_markup=markup)
+        await edit_pressed(query, text, markup)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text, reply_markup=markup)
 
@@ -75,8 +77,8 @@ async def settings_button(update: Update, context: NewsContext) -> None:
             chat_settings.toggle_alerts(chat)
         elif action == "previews":
             chat_settings.toggle_previews(chat)
-        elif action.startswith("freq:") and action != "freq:weekly":
-            chat_settings.set_frequency(chat, action.removeprefix("freq:"), now=now)
+        elif action.startswith("freq:") and action[5:] in DAILY_CHOICES:
+            chat_settings.set_frequency(chat, action[5:], now=now)
         elif action.startswith("wd:") and parse_id(action[3:], maximum=6) is not None:
             weekday = parse_id(action[3:], maximum=6)
             chat_settings.set_frequency(chat, "weekly", weekday=weekday, now=now)
@@ -84,10 +86,10 @@ async def settings_button(update: Update, context: NewsContext) -> None:
         await _ask(update, context, action, language)
     elif action == "freq":
         labels = parse_labels(context.render("settings/frequency.txt", language=language))
-        await query.edit_message_reply_markup(reply_markup=frequency_keyboard(labels))
+        await edit_pressed(query, None, frequency_keyboard(labels))
     elif action == "freq:weekly":
         names = context.render("settings/weekdays.txt", language=language).split()
-        await query.edit_message_reply_markup(reply_markup=weekday_keyboard(names))
+        await edit_pressed(query, None, weekday_keyboard(names))
     else:
         await _screen(update, context, edit=True)
 

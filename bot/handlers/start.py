@@ -44,6 +44,8 @@ async def start(update: Update, context: NewsContext) -> None:
         return
     campaign = payload if payload and CAMPAIGN.match(payload) else None
     language = context.language_for(user.language_code if user else None)
+    # Asked before the session opens: the answer is kept in a session of its own.
+    allowed = await may_configure(update, context)
     async with context.session() as session:
         registration = await register_chat(
             session=session,
@@ -57,7 +59,7 @@ async def start(update: Update, context: NewsContext) -> None:
         # A deep link naming topics subscribes in one tap (the payload is also the campaign);
         # a first Start without one follows the default topics. In groups, admins only.
         change = None
-        if await may_configure(update, context):
+        if allowed:
             if campaign:
                 change = await subscribe_from_payload(
                     session=session, chat_id=registration.chat.id, payload=campaign

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.keyboards import STOP, parse_labels, stop_keyboard
 from bot.permissions import may_configure
 from digests.models import utcnow
@@ -41,6 +42,6 @@ async def stop_button(update: Update, context: NewsContext) -> None:
     if query.data == f"{STOP}yes":
         async with context.session() as session:
             await forget_chat(session=session, telegram_id=chat.id, now=utcnow())
-        await query.edit_message_text(context.render("stop/done.html", language=language))
+        await edit_pressed(query, context.render("stop/done.html", language=language), None)
     else:
-        await query.edit_message_text(context.render("stop/kept.html", language=language))
+        await edit_pressed(query, context.render("stop/kept.html", language=language), None)

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import NewsContext
+from bot.editing import edit_pressed
 from bot.keyboards import TOPIC_TOGGLE, topics_keyboard
 from bot.permissions import may_configure
 from bot.updates import chat_of
@@ -59,7 +60,7 @@ async def toggle_topic_button(update: Update, context: NewsContext) -> None:
         context.render("topics/toggled.html", language=language, state=state, slug=slug)
     )
     if state is not None:
-        await query.edit_message_reply_markup(reply_markup=topics_keyboard(states))
+        await edit_pressed(query, None, topics_keyboard(states))
 
 
 async def subscribe_command(update: Update, context: NewsContext) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from digests.errors import UnknownTopics
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
 
@@ -65,6 +65,8 @@ async def latest(
     such topic; a top-stories topic is all), published since `published_after` when given
     (older news is not news).
     """
+    if topic is not None:  # no slug has a NUL (and PostgreSQL refuses one)
+        topic = topic.replace("\x00", "")
     query = _with_source()
     if topic is not None:
         row = (
@@ -96,7 +98,9 @@ async def find_article(*, session: AsyncSession, reference: str) -> Article | No
     under (tracking removed).
     """
     reference = reference.strip()
-    number = parse_id(reference.removeprefix("#"))
+    if "\x00" in reference:  # no URL has one (and PostgreSQL refuses it)
+        return None
+    number = parse_row_id(reference.removeprefix("#"))
     if number is not None:
         return await session.get(Article, number)
     if not reference.lower().startswith(("http://", "https://")):

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.archive.search_query import parse_query, to_fts5, to_websearch
 from digests.db import is_postgres
+from digests.text.telegram_html import clip, utf16_len
 
 # Snippet highlight markers: private-use characters that article text never carries.
 MARK_START = "\ue000"
@@ -20,6 +21,8 @@ MARK_END = "\ue001"
 # Relevance halves when an article is this many days old.
 RECENCY_DAYS = 14.0
 MAX_LIMIT = 50
+# A snippet's length in UTF-16 units (Telegram's count): five results fit one message.
+SNIPPET_UNITS = 400
 # Relevance is computed for at most this many of the newest matches. A word found in most of
 # the archive would otherwise be scored in every article; with recency in the ranking the
 # best results come from the newest matches anyway, and rarer queries are ranked in full.
@@ -40,8 +43,9 @@ class SearchHit:
     snippet: str
     source: str = ""
 
-    def snippet_segments(self) -> list[tuple[str, bool]]:
-        """The snippet as (text, highlighted) pieces, for templates to mark up safely."""
+    def snippet_segments(self, limit: int = SNIPPET_UNITS) -> list[tuple[str, bool]]:
+        """The snippet as (text, highlighted) pieces, for templates to mark up safely, at most
+        `limit` UTF-16 units in all (a snippet of long tokens, `=====` or emoji, is cut)."""
         segments: list[tuple[str, bool]] = []
         for index, piece in enumerate(self.snippet.split(MARK_START)):
             if index == 0:
@@ -49,7 +53,17 @@ class SearchHit:
                 continue
             marked, _, rest = piece.partition(MARK_END)
             segments.extend([(marked, True), (rest, False)])
-        return [(t, h) for t, h in segments if t]
+        bounded: list[tuple[str, bool]] = []
+        for piece, highlighted in segments:
+            if not piece:
+                continue
+            if utf16_len(piece) > limit:
+                lead = " " if piece[:1].isspace() else ""  # clip() trims; keep the word gap
+                bounded.append((lead + clip(piece, max(limit - len(lead), 1)), highlighted))
+                break
+            bounded.append((piece, highlighted))
+            limit -= utf16_len(piece)
+        return bounded
 
 
 def _filters(topic: str | None, since: datetime | None, params: dict[str, Any]) -> str:

@@ -117,9 +117,12 @@ def parse_alert(
 ) -> AlertDraft:
     """`/alert <text> [link=URL]`, or `/alert [link=URL]` in reply to a formatted message.
 
-    The link is `link=URL` when given, else the first web address in the text.
+    The link is `link=URL` when given, else the first web address in the text. NUL characters
+    are dropped: invisible in Telegram, and PostgreSQL cannot store them.
     """
-    words, link = _take_link_option(arguments)
+    words, link = _take_link_option(arguments.replace("\x00", ""))
+    if replied_html is not None:
+        replied_html = replied_html.replace("\x00", "")
     if replied_html is not None:
         if words:
             raise AlertTextError("alert_text_and_reply", words)

@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.desk.roles import audit
 from digests.errors import SourceError, UnknownTopics
-from digests.ids import parse_id
+from digests.ids import parse_row_id
 from digests.ingest.fetch import local_path
+from digests.ingest.guard import is_private_host
 from digests.models import Article, RemovedSource, Source, SourceKind, SourceStatus
 from digests.readers.subscriptions import active_topics
 from digests.text.telegram_html import safe_url
@@ -55,7 +56,7 @@ async def sources_health(*, session: AsyncSession, now: datetime) -> list[Source
 
 async def find_source(*, session: AsyncSession, key: int | str) -> Source:
     """A source by number (7, "7", "#7") or by URL; SourceError when there is none."""
-    number = key if isinstance(key, int) else parse_id(key.removeprefix("#"))
+    number = key if isinstance(key, int) else parse_row_id(key.removeprefix("#"))
     if number is not None:
         source, label = await session.get(Source, number), f"#{number}"
     else:
@@ -66,10 +67,14 @@ async def find_source(*, session: AsyncSession, key: int | str) -> Source:
     return source
 
 
-def _address(url: str, *, local_files: bool) -> tuple[str, SourceKind]:
+def _address(url: str, *, local_files: bool, private_hosts: bool) -> tuple[str, SourceKind]:
     """The address as stored and its kind: a web feed, or (when allowed) a local file."""
+    if "\x00" in url:
+        raise SourceError("bad_feed_url", url.replace("\x00", "")[:200])
     web = safe_url(url, web_only=True)
     if web and len(web) <= MAX_URL:
+        if not private_hosts and is_private_host(web):
+            raise SourceError("private_feed_url", web[:200])
         return web, SourceKind.FEED
     path = url.strip()
     try:
@@ -123,10 +128,15 @@ async def add_source(
     title: str | None = None,
     priority: int = 0,
     local_files: bool = False,
+    private_hosts: bool = False,
     actor_id: int | None = None,
 ) -> Source:
-    """A new source fetched from now on: a web feed (or a file, if allowed) with known topics."""
-    address, kind = _address(url, local_files=local_files)
+    """A new source fetched from now on: a web feed (or a file, if allowed) with known topics.
+
+    A web feed on a visibly non-public host (localhost, 127.0.0.1 in any spelling, a private
+    network) is refused unless `private_hosts`; names resolving there fail when fetched.
+    """
+    address, kind = _address(url, local_files=local_files, private_hosts=private_hosts)
     slugs = await _topic_slugs(session, topics)
     existing = await session.scalar(select(Source).where(Source.url == address))
     if existing is not None:

@@ -7,6 +7,7 @@ Errors:
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,10 @@ import aiohttp
 
 from digests import __version__
 
+logger = logging.getLogger(__name__)
+
+# What the desk is told for any connection failure, wherever it happened.
+CONNECTION_FAILED = "could not connect to the server or read its answer"
 DEFAULT_USER_AGENT = f"newsbot/{__version__} (+https://github.com/newsbot; feed reader)"
 MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?([0-9]{1,9})", re.IGNORECASE)
 
@@ -166,7 +171,8 @@ async def fetch_feed(
         raise FetchError(f"more than {limits.max_redirects} redirects") from None
     except TimeoutError:
         raise FetchError(f"timed out after {limits.timeout_seconds:g} s") from None
-    except aiohttp.ClientResponseError as exc:
-        raise FetchError(f"HTTP error: {exc.message}") from None
     except aiohttp.ClientError as exc:
-        raise FetchError(f"network error: {type(exc).__name__}: {exc}"[:300]) from None
+        # One reason for every way a connection fails (refused, reset, a private address,
+        # a bad answer): different words would map the network behind the server for the desk.
+        logger.info("fetch of %s failed: %s: %s", url[:200], type(exc).__name__, str(exc)[:300])
+        raise FetchError(CONNECTION_FAILED) from None

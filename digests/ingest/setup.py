@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import aiohttp
+
 from digests.config import Settings
 from digests.enrich.linking import LinkSettings
 from digests.enrich.summary import Method
 from digests.ingest.fetch import DEFAULT_USER_AGENT, FetchLimits
+from digests.ingest.guard import open_client
 from digests.ingest.poll import PollSettings
 from digests.ingest.sources import Schedule
 from digests.ingest.store import EnrichSettings
@@ -20,6 +23,11 @@ def fetch_limits(settings: Settings) -> FetchLimits:
         max_bytes=settings.fetch_max_bytes,
         user_agent=settings.fetch_user_agent or DEFAULT_USER_AGENT,
     )
+
+
+def fetch_client(settings: Settings) -> aiohttp.ClientSession:
+    """The HTTP client for fetching feeds: public hosts only unless the settings allow more."""
+    return open_client(allow_private_hosts=settings.fetch_allow_private_hosts)
 
 
 def schedule(settings: Settings) -> Schedule:

@@ -61,6 +61,10 @@ def set_timezone(chat: Chat, timezone: str, *, now: datetime) -> None:
     reschedule(chat, now=now)
 
 
+# What set_frequency() accepts ("weekly" needs a weekday too).
+FREQUENCY_CHOICES = frozenset({"daily", "twice", "weekly", "off"})
+
+
 def set_frequency(chat: Chat, choice: str, *, now: datetime, weekday: int | None = None) -> None:
     """daily (one time), twice (two times), weekly (on a weekday) or off."""
     first = sorted(chat.digest_times)[0] if chat.digest_times else "08:00"

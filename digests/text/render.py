@@ -180,6 +180,10 @@ class Renderer:
         return env
 
     def render(self, name: str, *, language: str | None = None, **context: Any) -> str:
-        """Render a template to a string with surrounding blank space removed."""
+        """Render a template to a string with surrounding blank space removed.
+
+        NUL characters (from a feed or a user's text) are dropped: Telegram's HTML parser
+        reads one as the end of the message.
+        """
         env = self.environment(language or self.default_language)
-        return env.get_template(name).render(**context).strip()
+        return env.get_template(name).render(**context).replace("\x00", "").strip()

@@ -47,6 +47,16 @@ def safe_url(url: str | None, *, web_only: bool = False) -> str:
     return url if scheme == "tg" and not web_only else ""
 
 
+def units_prefix(text: str, units: int) -> str:
+    """The longest start of `text` at most `units` UTF-16 code units long (whole code points)."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return text[:index]
+    return text
+
+
 def tracked_url(url: str, utm: str, kind: str) -> str:
     """The link with the newsroom's campaign parameters (`utm`, a query string in which
     `{kind}` names where the link is shown) added; parameters the link has are kept.
@@ -68,11 +78,12 @@ def tracked_url(url: str, utm: str, kind: str) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """Text cut to at most `limit` characters on a word boundary where one is near, with '…'."""
+    """Text cut to at most `limit` UTF-16 units (as Telegram counts) on a word boundary where
+    one is near, with '…'."""
     text = " ".join(text.split())
-    if len(text) <= limit:
+    if utf16_len(text) <= limit:
         return text
-    cut = text[: limit - 1]
+    cut = units_prefix(text, limit - 1)
     space = cut.rfind(" ")
     if space > limit * 0.6:
         cut = cut[:space]

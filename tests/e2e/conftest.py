@@ -10,11 +10,13 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from bot.demo import fresh_sample
 from bot.fakeapi import FakeBotAPI, FakeBotAPIServer
 from digests.db import create_engine, create_sessionmaker
 from tests.bot.cli.running import newsbot
@@ -127,9 +129,12 @@ async def start_bot(
     database_url = database_url or f"sqlite:///{tmp_path / 'e2e.sqlite3'}"
     if archive:
         # Setting the scene, not under test: in process (`newsbot ingest` has its own tests),
-        # on a thread because the command runs its own event loop.
+        # on a thread because the command runs its own event loop. Re-dated as the demo does,
+        # so that the sample is news (DIGEST_MAX_AGE_HOURS) whenever the tests run.
+        sample = tmp_path / "sample.xml"
+        sample.write_bytes(fresh_sample(SAMPLE_FEED.read_bytes(), datetime.now(UTC)))
         ingested = await asyncio.to_thread(
-            newsbot, "ingest", str(SAMPLE_FEED), cwd=tmp_path, DATABASE_URL=database_url
+            newsbot, "ingest", str(sample), cwd=tmp_path, DATABASE_URL=database_url
         )
         assert ingested.returncode == 0, ingested.stderr
     async with (

@@ -83,7 +83,8 @@ def test_anything_typed_is_valid_telegram_html_with_the_same_words(text):
         draft = parse_alert(text)
     except AlertTextError:
         return
-    assert parse_telegram_html(draft.body) == text.strip()
+    # NUL characters are dropped (PostgreSQL cannot store them, Telegram would not show them).
+    assert parse_telegram_html(draft.body) == text.replace("\x00", "").strip()
 
 
 def test_failures_are_counted_by_code_and_rows_without_one_read_as_other():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import aiohttp
 import pytest
 
 from digests.ingest.fetch import FetchError, FetchLimits, fetch_feed
+from digests.ingest.guard import open_client
 from tests.digests.ingest.server import FeedServer
 
 
@@ -21,7 +21,8 @@ async def server():
 
 @pytest.fixture
 async def client():
-    async with aiohttp.ClientSession() as session:
+    # The feed server is on loopback: these tests opt in, as FETCH_ALLOW_PRIVATE_HOSTS does.
+    async with open_client(allow_private_hosts=True) as session:
         yield session
 
 

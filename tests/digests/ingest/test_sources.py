@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import aiohttp
 import pytest
 from sqlalchemy import func, select
 
 from digests.db import session_scope
 from digests.ingest.fetch import FetchLimits
+from digests.ingest.guard import open_client
 from digests.ingest.poll import PollSettings, poll_due_sources
 from digests.ingest.sources import Schedule, backoff_delay, next_fetch_after_success
 from digests.ingest.store import EnrichSettings, Pipeline
@@ -60,7 +60,8 @@ async def _poll(sessionmaker, renderer, now, admin_ids=(1001,)):
     settings = PollSettings(
         limits=FetchLimits(timeout_seconds=2), schedule=SCHEDULE, admin_ids=list(admin_ids)
     )
-    async with aiohttp.ClientSession() as client:
+    # The feed server is on loopback: these tests opt in, as FETCH_ALLOW_PRIVATE_HOSTS does.
+    async with open_client(allow_private_hosts=True) as client:
         return await poll_due_sources(
             sessionmaker=sessionmaker,
             client=client,
