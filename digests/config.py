@@ -57,7 +57,10 @@ class Settings(BaseSettings):
     poll_concurrency: int = Field(default=8, ge=1, le=100)
     summary_max_chars: int = Field(default=400, ge=80, le=4000)
     summary_method: Literal["lead", "textrank"] = "lead"
-    story_threshold: float = Field(default=0.2, gt=0, le=1)
+    # Related coverage and stories: the embedding model (digests/enrich/embed.py), and the
+    # same-story score; None: the threshold tuned for that embedder (digests/enrich/linking.py).
+    embedder: Literal["english", "multilingual", "none"] = "english"
+    story_threshold: float | None = Field(default=None, gt=0, le=1)
     story_window_hours: int = Field(default=48, ge=1)
     related_window_days: int = Field(default=14, ge=1)
     # The sender (digests/delivery/sender): Telegram's limits, kept ahead of time, and its batching.
@@ -99,6 +102,11 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("must be Telegram user ids separated by commas") from None
         return value
+
+    @field_validator("story_threshold", mode="before")
+    @classmethod
+    def _empty_is_default(cls, value: object) -> object:
+        return None if value == "" else value
 
     @field_validator("default_timezone")
     @classmethod

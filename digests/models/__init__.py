@@ -12,7 +12,9 @@ from digests.models.chats import (
 )
 from digests.models.content import (
     Article,
+    ArticleEmbedding,
     ArticleTopic,
+    RebuildProgress,
     RelatedArticle,
     Source,
     SourceKind,
@@ -32,6 +34,7 @@ __all__ = [
     "Alert",
     "AlertStatus",
     "Article",
+    "ArticleEmbedding",
     "ArticleTopic",
     "AuditEntry",
     "Base",
@@ -46,6 +49,7 @@ __all__ = [
     "Editor",
     "Frequency",
     "Priority",
+    "RebuildProgress",
     "RelatedArticle",
     "Source",
     "SourceKind",
