@@ -15,6 +15,7 @@ from bot.cli.content import ingest, sources, topics
 from bot.cli.db import db
 from bot.cli.desk import stats
 from bot.cli.editions import preview
+from bot.cli.related import related
 from bot.cli.sending import send
 from digests import __version__
 
@@ -74,7 +75,7 @@ def run(settings: Settings, apply: bool | None) -> None:
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).
-for command in (run, db, preview, ingest, sources, topics, send, stats):
+for command in (run, db, preview, ingest, sources, topics, send, stats, related):
     cli.add_command(command)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -156,6 +156,16 @@ class ArchiveIndex:
         return query.where(Article.id > self.last_id, Article.published_at >= since).order_by(
             Article.id
         )
+
+    async def load_up_to(self, *, session: AsyncSession, last_id: int) -> None:
+        """Index every article with an id up to `last_id`, whatever its age (a resumed
+        rebuild links the rest against them)."""
+        async with self.lock:
+            self.built_at = datetime.max.replace(tzinfo=UTC)
+            query = self._recent(datetime.min.replace(tzinfo=UTC)).where(Article.id <= last_id)
+            rows = (await session.execute(query)).all()
+            if rows:
+                await asyncio.to_thread(self._load, rows)
 
     def _load(self, rows: Sequence[Any]) -> None:
         documents = [(row, terms_of(row.title, row.summary, row.text)) for row in rows]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import upsert_into
@@ -189,31 +189,33 @@ async def store_links(
     )
     rows = [{"article_id": a, "related_id": b, "score": s} for (a, b), s in scores.items()]
     await session.execute(statement, rows)
-    reached = sorted({article_id for article_id, _ in scores})
+    await _prune(session, sorted({article_id for article_id, _ in scores}))
+
+
+async def _prune(session: AsyncSession, reached: Sequence[int]) -> None:
+    """Drop every link beyond the LINKS_KEPT best of each article in `reached`, in one
+    statement (a window function; SQLite ≥ 3.25 and PostgreSQL)."""
     for start in range(0, len(reached), 500):
-        crowded = await session.scalars(
-            select(RelatedArticle.article_id)
+        ranked = (
+            select(
+                RelatedArticle.article_id,
+                RelatedArticle.related_id,
+                func.row_number()
+                .over(
+                    partition_by=RelatedArticle.article_id,
+                    order_by=(RelatedArticle.score.desc(), RelatedArticle.related_id),
+                )
+                .label("rank"),
+            )
             .where(RelatedArticle.article_id.in_(reached[start : start + 500]))
-            .group_by(RelatedArticle.article_id)
-            .having(func.count() > LINKS_KEPT)
+            .subquery()
         )
-        for article_id in list(crowded):
-            await _prune(session, article_id)
-
-
-async def _prune(session: AsyncSession, article_id: int) -> None:
-    best = (
-        select(RelatedArticle.related_id)
-        .where(RelatedArticle.article_id == article_id)
-        .order_by(RelatedArticle.score.desc(), RelatedArticle.related_id)
-        .limit(LINKS_KEPT)
-    )
-    await session.execute(
-        delete(RelatedArticle).where(
-            RelatedArticle.article_id == article_id,
-            RelatedArticle.related_id.not_in(best),
+        stale = select(ranked.c.article_id, ranked.c.related_id).where(ranked.c.rank > LINKS_KEPT)
+        await session.execute(
+            delete(RelatedArticle).where(
+                tuple_(RelatedArticle.article_id, RelatedArticle.related_id).in_(stale)
+            )
         )
-    )
 
 
 async def _widen_story(
