@@ -165,7 +165,7 @@ def main(size: int = 100_000) -> dict[str, object]:
     upper = np.triu_indices(len(docs), 1)
     lexical = similarity_matrix(docs, background, lambda d: terms_of("", "", d), Weighting())
     plain = similarity_matrix(docs, background, plain_terms, PLAIN)
-    # What ingest embeds: the headline (none here) and the lead summary.
+    # What ingest embeds: the headline (none here) and the lead.
     leads = [article_text("", summarise(d), d) for d in docs]
     english = embedding_matrix("english", leads)
     multilingual = embedding_matrix("multilingual", leads)

@@ -23,7 +23,9 @@ from typing import Protocol
 
 import numpy as np
 
-# The headline and the lead carry what a news story is about (the inverted pyramid).
+# The headline and the lead carry what a news story is about (the inverted pyramid). The
+# opening 600 characters of the text beat the 1-3 sentence summary on Lee (2005):
+# Spearman 0.544 vs 0.524 blended (bench.related).
 LEAD_CHARS = 600
 
 
@@ -114,8 +116,8 @@ def load_embedder(kind: str) -> Embedder | None:
 
 
 def article_text(title: str, summary: str, text: str) -> str:
-    """What is embedded: the headline and the lead."""
-    lead = summary or text[:LEAD_CHARS]
+    """What is embedded: the headline and the lead (the text's opening, else the summary)."""
+    lead = text[:LEAD_CHARS] if text.strip() else summary
     return f"{title.strip()}\n{lead.strip()}".strip()
 
 

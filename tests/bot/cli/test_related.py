@@ -57,7 +57,7 @@ def test_related_by_number_prints_scores_and_rejects_unknown_articles(tmp_path):
 
 def test_rebuild_relinks_the_archive_with_another_embedder(tmp_path):
     url = f"sqlite:///{tmp_path / 'r.sqlite3'}"
-    records = [r for r in articles() if r["event"] in ("rates", "cup", "rates-cut")]
+    records = [r for r in articles() if r["event"] in ("rates", "cup", "drought")]
     _ingest(tmp_path, records, DATABASE_URL=url, EMBEDDER="none")
     rebuilt = newsbot("related", "rebuild", "--batch", "4", cwd=tmp_path, DATABASE_URL=url)
     assert rebuilt.returncode == 0, rebuilt.stderr

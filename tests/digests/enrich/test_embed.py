@@ -59,5 +59,5 @@ def test_the_multilingual_model_matches_across_languages():
 
 
 def test_what_is_embedded_is_the_headline_and_lead():
-    assert article_text("Title", "Lead sentence.", "Body " * 500) == "Title\nLead sentence."
-    assert article_text("Title", "", "Body text.") == "Title\nBody text."
+    assert article_text("Title", "Summary.", "Body " * 500) == "Title\n" + ("Body " * 120).strip()
+    assert article_text("Title", "Summary.", "") == "Title\nSummary."
