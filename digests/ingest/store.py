@@ -47,8 +47,8 @@ class Pipeline:
 
     async def prepare(self, *, session: AsyncSession, now: datetime) -> None:
         """Load the topic rules and bring the archive index up to date."""
-        self.topics = await load_topics(session=session)
         archive = await self.linker.index()
+        self.topics = await load_topics(session=session, embedder=archive.embedder)
         await archive.refresh(session=session, now=now)
 
     def invalidate(self) -> None:
@@ -143,12 +143,17 @@ class Pipeline:
             await session.execute(
                 delete(ArticleTopic).where(ArticleTopic.article_id.in_([a.id for a, _ in changed]))
             )
+        stored = [*fresh, *changed]
+        vectors = await self.linker.embed([article for article, _ in stored])
         rows = []
-        for article, entry in [*fresh, *changed]:
-            rows.extend(topic_rows(self.topics, article, entry.topics, source_topics))
+        for (article, entry), vector in zip(stored, vectors, strict=True):
+            rows.extend(topic_rows(self.topics, article, entry.topics, source_topics, vector))
         if rows:
             await session.execute(insert(ArticleTopic), rows)
-        await self.linker.link(session, [article for article, _ in fresh])
+        # An updated article keeps its story and links (`newsbot related rebuild` redoes them)
+        # but its vector follows the new text.
+        await self.linker.store_vectors(session, [a for a, _ in changed], vectors[len(fresh) :])
+        await self.linker.link(session, [a for a, _ in fresh], vectors[: len(fresh)])
         report.added += len(fresh)
         report.updated += len(changed)
 
