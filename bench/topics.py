@@ -72,7 +72,9 @@ def main() -> dict[str, object]:
             for row in vectors @ profiles.T
         ]
 
-        def by_meaning(threshold: float) -> list[set[str]]:
+        def by_meaning(
+            threshold: float, similarity: list[dict[str, float]] = similarity
+        ) -> list[set[str]]:
             return [
                 set(
                     tag_article(

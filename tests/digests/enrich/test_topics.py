@@ -119,7 +119,7 @@ def test_a_passing_keyword_no_longer_decides_when_the_meaning_disagrees():
 
     def tag(title: str, lead: str) -> dict[str, float]:
         vector = embedder.embed([f"{title}\n{lead}"])[0]
-        similarity = dict(zip((t.slug for t in topics), (profiles @ vector).tolist()))
+        similarity = dict(zip((t.slug for t in topics), (profiles @ vector).tolist(), strict=True))
         return tag_article(rules, title=title, summary=lead, text=lead, similarity=similarity)
 
     market = (
