@@ -55,7 +55,8 @@ class Settings(BaseSettings):
     source_max_failures: int = Field(default=8, ge=1)
     poll_interval_seconds: int = Field(default=60, ge=5)
     poll_concurrency: int = Field(default=8, ge=1, le=100)
-    summary_max_chars: int = Field(default=400, ge=80, le=4000)
+    # The digest teaser: one or two whole sentences; 1000 keeps a digest item within a message.
+    summary_max_chars: int = Field(default=400, ge=80, le=1000)
     summary_method: Literal["lead", "textrank"] = "lead"
     # Related coverage and stories: the embedding model (digests/enrich/embed.py), and the
     # same-story score; None: the threshold tuned for that embedder (digests/enrich/linking.py).
