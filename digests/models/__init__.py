@@ -21,6 +21,7 @@ from digests.models.content import (
     SourceStatus,
     Story,
 )
+from digests.models.conversation import ConversationState
 from digests.models.delivery import (
     Delivery,
     DeliveryKind,
@@ -42,6 +43,7 @@ __all__ = [
     "ChatEvent",
     "ChatStatus",
     "ChatType",
+    "ConversationState",
     "Delivery",
     "DeliveryKind",
     "DeliveryStatus",
