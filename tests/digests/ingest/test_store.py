@@ -119,5 +119,9 @@ async def test_topics_stories_and_related_are_stored(sessionmaker):
     assert (rates.id, profile.id) in related
     async with session_scope(sessionmaker) as session:
         seen = await coverage(session=session, article_id=elsewhere.id)
+        older = await coverage(session=session, article_id=rates.id)
     assert [a.id for a in seen.same_story] == [rates.id]
+    # The story's first member sees the member that came after it.
+    assert [a.id for a in older.same_story] == [elsewhere.id]
+    assert profile.id in [a.id for a in older.related]
     assert rates.id not in [a.id for a in seen.related]  # same story, so not "related"
