@@ -10,7 +10,6 @@ from enum import StrEnum
 
 import sentencex
 
-
 WORD = re.compile(r"\w+", re.UNICODE)
 # A description that ends like this is a teaser cut from the article, not a summary.
 TRUNCATED = re.compile(r"(\.\.\.|…|\[…\]|\[\.\.\.\]|read more|continue reading)\s*$", re.I)
