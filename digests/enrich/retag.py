@@ -24,6 +24,8 @@ from digests.enrich.topics import (
 from digests.models import Article, ArticleEmbedding, ArticleTopic, Source, Topic
 
 BATCH = 1000
+# Topic profiles embedded once per model and wording (the poll job loads topics each run).
+_profiles: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}
 
 
 @dataclass
@@ -51,8 +53,11 @@ async def load_topics(*, session: AsyncSession, embedder: Embedder | None = None
     book = TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
     described = [t for t in topics if t.slug != GENERAL]
     if embedder is not None and described:
-        texts = [topic_profile(t.name, t.description, t.keywords) for t in described]
-        book.profiles = await asyncio.to_thread(embedder.embed, texts)
+        texts = tuple(topic_profile(t.name, t.description, t.keywords) for t in described)
+        key = (embedder.name, texts)
+        if key not in _profiles:
+            _profiles[key] = await asyncio.to_thread(embedder.embed, list(texts))
+        book.profiles = _profiles[key]
         book.profile_slugs = tuple(t.slug for t in described)
         book.threshold = embedder.topic_threshold
     return book
