@@ -121,8 +121,9 @@ def load_embedder(kind: str) -> Embedder | None:
 
 def article_text(title: str, summary: str, text: str) -> str:
     """What is embedded: the headline and the lead (the text's opening, else the summary)."""
-    lead = text[:LEAD_CHARS] if text.strip() else summary
-    return f"{title.strip()}\n{lead.strip()}".strip()
+    lead = text[:LEAD_CHARS] if text.strip() else summary[:LEAD_CHARS]
+    # A hostile feed's endless headline costs no more than a long lead.
+    return f"{title.strip()[:LEAD_CHARS]}\n{lead.strip()}".strip()
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
