@@ -63,6 +63,13 @@ from bot.handlers.desk_sources import (
 )
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
+from bot.handlers.filters import (
+    FILTER_REMOVE,
+    exclude_command,
+    filter_remove_button,
+    filters_command,
+    include_command,
+)
 from bot.handlers.inline import inline_search
 from bot.handlers.lookups import (
     LATEST_PAGE,
@@ -76,6 +83,7 @@ from bot.handlers.lookups import (
     search_page_button,
 )
 from bot.handlers.membership import bot_membership_changed, chat_migrated
+from bot.handlers.privacy import my_data, privacy
 from bot.handlers.settings import setting_text, settings_button, show_settings
 from bot.handlers.start import help_command, start
 from bot.handlers.stop import ask_to_stop, stop_button
@@ -89,6 +97,7 @@ from bot.handlers.topics import (
 )
 from bot.jobs import build_digests, close_content, open_content, poll_sources
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
+from bot.measured import MeasuredApplication, measure_jobs
 from bot.menu import build_menus, publish_menus
 from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
@@ -120,6 +129,12 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("connect", connect_channel))
     application.add_handler(CallbackQueryHandler(toggle_channel_topic, pattern=f"^{CHANNEL_TOPIC}"))
     application.add_handler(CommandHandler("stop", ask_to_stop))
+    application.add_handler(CommandHandler("exclude", exclude_command))
+    application.add_handler(CommandHandler("include", include_command))
+    application.add_handler(CommandHandler("filters", filters_command))
+    application.add_handler(CallbackQueryHandler(filter_remove_button, pattern=f"^{FILTER_REMOVE}"))
+    application.add_handler(CommandHandler("mydata", my_data))
+    application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
@@ -167,6 +182,7 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     """The recurring jobs; schedule state lives in the database, so a restart loses nothing."""
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    measure_jobs(jobs)
     jobs.run_repeating(
         build_digests, interval=settings.digest_interval_seconds, first=1, name="build-digests"
     )
@@ -203,7 +219,7 @@ async def open_services(application: NewsApplication) -> None:
 
 
 async def stop_sender(application: NewsApplication) -> None:
-    """post_stop (and post_shutdown): let the sender finish or release what is in flight."""
+    """On SIGTERM (bot/serve.py) and in post_shutdown: the sender finishes or releases its rows."""
     running = application.bot_data.pop(SENDER_KEY, None)
     if running is not None:
         await running.stop()
@@ -229,6 +245,7 @@ def build_application(
     """The bot, wired: defaults, rate limiter, services and handlers."""
     builder = (
         ApplicationBuilder()
+        .application_class(MeasuredApplication)
         .token(settings.token)
         .base_url(settings.api_base_url)
         .defaults(
@@ -241,7 +258,6 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(open_services)
-        .post_stop(stop_sender)
         .post_shutdown(close_services)
     )
     if request is not None:
@@ -253,7 +269,7 @@ def build_application(
     application.bot_data[SENDER_REQUEST_KEY] = request
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
-        renderer=renderer or Renderer(default_language=settings.default_language),
+        renderer=renderer or Renderer.from_settings(settings),
         flood=FloodRule(
             rate=settings.flood_rate,
             burst=settings.flood_burst,

@@ -6,16 +6,19 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import BaseRequest
 
+from bot.health import HttpServer, Probes, health_app
 from bot.request import AiohttpRequest
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker
 from digests.delivery.sender import Sender, sender_config
+from digests.metrics import SEND_RATE_LIMIT
 
 logger = logging.getLogger(__name__)
 SENDER_KEY = "sender"
@@ -41,6 +44,11 @@ class RunningSender:
     bot: Bot
     task: asyncio.Task[None]
 
+    @property
+    def status(self) -> str:
+        """For /readyz: "running" until the send loop returns (stopped or crashed)."""
+        return "stopped" if self.task.done() else "running"
+
     async def stop(self) -> None:
         """Stop: in-flight requests finish, queued rows are released, the bot closes."""
         self.sender.stop()
@@ -60,6 +68,7 @@ async def start_sender(
     bot = sending_bot(settings, request)
     await bot.initialize()
     sender = Sender(bot=bot, sessionmaker=sessionmaker, config=sender_config(settings, role=role))
+    SEND_RATE_LIMIT.set(sender.config.limits.overall)
     task = asyncio.create_task(sender.run(), name="sender")
     task.add_done_callback(_log_crash)
     return RunningSender(sender=sender, bot=bot, task=task)
@@ -70,11 +79,25 @@ def _log_crash(task: asyncio.Task[None]) -> None:
         logger.critical("the sender stopped on an error", exc_info=task.exception())
 
 
-async def serve_sender(settings: Settings) -> int:
-    """`newsbot send`: the send loop alone until SIGTERM or SIGINT; returns the exit code."""
+async def serve_sender(settings: Settings, metrics_socket: socket.socket | None = None) -> int:
+    """`newsbot send`: the send loop alone until SIGTERM or SIGINT; returns the exit code.
+
+    With a metrics socket, /healthz, /readyz and /metrics are served beside it.
+    """
     engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    health: HttpServer | None = None
+    started: list[RunningSender] = []
     try:
-        running = await start_sender(settings, create_sessionmaker(engine), role="send")
+        if metrics_socket is not None:  # first, so /healthz answers while the sender starts
+            probes = Probes(
+                sessionmaker=lambda: sessionmaker,
+                sender=lambda: started[0].status if started else "starting",
+            )
+            health = HttpServer(health_app(probes), metrics_socket, "health and metrics")
+            await health.start()
+        running = await start_sender(settings, sessionmaker, role="send")
+        started.append(running)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, running.sender.stop)
@@ -84,4 +107,6 @@ async def serve_sender(settings: Settings) -> int:
             await running.stop()
         return 0 if running.task.exception() is None else 1
     finally:
+        if health is not None:
+            await health.stop()
         await engine.dispose()

@@ -9,6 +9,7 @@ UserError
  ├── AlertTextError     an alert as typed: no text, link=javascript:…, 5,000 characters
  ├── AlertStateError    an alert not in a state for it: no alert #99, confirmed already
  ├── RoleError          an editor change: an owner already, not an editor, no user id
+ ├── FilterLimit        a 21st keyword filter
  └── SourceError        not a feed URL, a duplicate, no source #7
       └── UnknownTopics "astrology" (it carries the topics there are)
 
@@ -98,6 +99,15 @@ class RoleError(UserError):
     codes = frozenset(
         {"admins_usage", "already_owner", "already_editor", "owner_fixed", "not_editor"}
     )
+
+
+class FilterLimit(UserError):
+    """More keyword filters than a chat may have; `value` is the limit."""
+
+    codes = frozenset({"too_many_filters"})
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("too_many_filters", limit)
 
 
 class SourceError(UserError):

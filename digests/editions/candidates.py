@@ -41,6 +41,7 @@ async def load_candidates(
                 Article.summary,
                 Article.published_at,
                 Article.story_id,
+                Article.language,
                 Source.title.label("source_title"),
                 Source.url.label("source_url"),
                 Source.priority,
@@ -84,6 +85,7 @@ async def load_candidates(
             story_size=row.size or 1,
             source_priority=row.priority or 0,
             related=tuple(related[row.id]),
+            language=row.language,
         )
         for row in rows
     ]

@@ -25,6 +25,7 @@ from digests.editions.layout import (
 )
 from digests.models import Subscription, Topic
 from digests.readers.deeplinks import start_link, topics_payload
+from digests.readers.filters import FilterSet
 from digests.text.render import Renderer
 
 # A chat's first edition covers this much before its moment.
@@ -43,6 +44,7 @@ class Audience:
     end: datetime
     language: str
     timezone: str
+    filters: FilterSet = FilterSet()
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class TopicLabels:
 
     names: dict[int, str]
     slugs: dict[int, str]
+    # Top-stories topics and how many items each takes from every topic.
+    top: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,10 +91,12 @@ async def digest_topics(
 
 
 async def load_topic_labels(*, session: AsyncSession) -> TopicLabels:
-    """The name and slug of every topic."""
-    rows = (await session.execute(select(Topic.id, Topic.slug, Topic.name))).all()
+    """The name and slug of every topic, and which are top-stories topics."""
+    rows = (await session.execute(select(Topic.id, Topic.slug, Topic.name, Topic.top_items))).all()
     return TopicLabels(
-        names={row.id: row.name for row in rows}, slugs={row.id: row.slug for row in rows}
+        names={row.id: row.name for row in rows},
+        slugs={row.id: row.slug for row in rows},
+        top={row.id: row.top_items for row in rows if row.top_items},
     )
 
 
@@ -109,10 +115,17 @@ async def compose_edition(
     when `nothing_new`, else no parts. Pass one `cache` to the editions of one run.
     """
     pool = await _window_pool(session=session, audience=audience, labels=labels, cache=cache)
-    digest_key = (audience.topic_ids, (audience.start, audience.end))
+    digest_key = (audience.topic_ids, (audience.start, audience.end), audience.filters)
     digest = cache.digests.get(digest_key) if cache is not None else None
     if digest is None:
-        digest = assemble(pool, audience.topic_ids, now=audience.end, limits=limits)
+        digest = assemble(
+            pool,
+            audience.topic_ids,
+            now=audience.end,
+            limits=limits,
+            top=labels.top,
+            filters=audience.filters,
+        )
         if cache is not None:
             cache.digests[digest_key] = digest
     join_url = None
@@ -139,8 +152,11 @@ async def _window_pool(
 ) -> Pool:
     window = (audience.start, audience.end)
     if cache is None:
+        # A top-stories topic picks from every topic.
+        every = any(topic in labels.top for topic in audience.topic_ids)
+        topic_ids = sorted(labels.names) if every else audience.topic_ids
         candidates = await load_candidates(
-            session=session, start=window[0], end=window[1], topic_ids=audience.topic_ids
+            session=session, start=window[0], end=window[1], topic_ids=topic_ids
         )
         return Pool.of(candidates, now=audience.end)
     if window not in cache.pools:

@@ -47,8 +47,13 @@ class TopicBook:
 
 
 async def load_topics(*, session: AsyncSession, embedder: Embedder | None = None) -> TopicBook:
-    """The active topics, compiled for tagging (profiles embedded in a worker thread)."""
-    topics = list(await session.scalars(select(Topic).where(Topic.active.is_(True))))
+    """The active topics, compiled for tagging (a top-stories topic tags nothing; profiles
+    embedded in a worker thread)."""
+    topics = list(
+        await session.scalars(
+            select(Topic).where(Topic.active.is_(True), Topic.top_items.is_(None))
+        )
+    )
     rules = compile_rules((t.slug, t.keywords, t.categories) for t in topics)
     book = TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
     described = [t for t in topics if t.slug != GENERAL]
@@ -117,7 +122,9 @@ async def retag_archive(
     rows = []
     for article in articles:
         source_topics = defaults.get(article.source_id or 0, [])
-        rows.extend(topic_rows(book, article, (), source_topics, vectors.get(article.id)))
+        rows.extend(
+            topic_rows(book, article, article.pushed_topics, source_topics, vectors.get(article.id))
+        )
     if rows:
         await session.execute(insert(ArticleTopic), rows)
     return ids[-1], len(ids)

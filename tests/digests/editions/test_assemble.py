@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from digests.editions.assemble import Candidate, Limits, assemble
+from digests.readers.filters import FilterSet
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 WORLD, TECH, SPORT = 1, 2, 3
@@ -91,3 +92,41 @@ def test_nothing_new_is_an_empty_digest():
     digest = assemble([article(1, {SPORT: 1.0})], [WORLD], now=NOW)
     assert not digest
     assert digest.article_ids == []
+
+
+TOP = 9
+
+
+def test_top_stories_take_the_best_of_every_topic_then_the_chats_topics_follow():
+    candidates = [
+        article(1, {SPORT: 1.0}, hours_ago=1),  # the best, though the chat does not follow sport
+        article(2, {WORLD: 1.0}, hours_ago=2),
+        article(3, {WORLD: 1.0}, hours_ago=3),
+        article(4, {TECH: 1.0}, hours_ago=4),
+        article(5, {WORLD: 1.0}, hours_ago=5, story=7),
+        article(6, {TECH: 1.0}, hours_ago=6, story=7),  # same story as 5: shown once
+    ]
+    digest = assemble(candidates, [TOP, WORLD, TECH], now=NOW, top={TOP: 2})
+    assert shown(digest) == [(TOP, [1, 2]), (WORLD, [3, 5]), (TECH, [4])]
+
+
+def test_top_stories_alone_count_every_topics_coverage_and_keep_the_total():
+    candidates = [article(n, {n % 3 + 1: 1.0}, hours_ago=n) for n in range(1, 10)]
+    candidates.append(article(20, {TECH: 1.0}, hours_ago=1.5, story=8, source="Wire"))
+    candidates.append(article(21, {SPORT: 1.0}, hours_ago=30, story=8, source="Post"))
+    digest = assemble(candidates, [TOP], now=NOW, top={TOP: 4}, limits=Limits(5, 3))
+    assert shown(digest) == [(TOP, [1, 20, 2])]  # the total cap of 3 wins over top = 4
+    assert digest.sections[0].items[1].more_sources == 1  # the Post's sport coverage counts
+
+
+def test_filters_apply_before_the_caps_so_a_filtered_digest_is_still_full():
+    candidates = [
+        article(1, {WORLD: 1.0}, hours_ago=1),
+        article(2, {WORLD: 1.0}, hours_ago=2),
+        article(3, {WORLD: 1.0}, hours_ago=3),
+    ]
+    candidates[0] = Candidate(**{**candidates[0].__dict__, "title": "Football derby"})
+    digest = assemble(
+        candidates, [WORLD], now=NOW, limits=Limits(2, 2), filters=FilterSet(exclude=("football",))
+    )
+    assert shown(digest) == [(WORLD, [2, 3])]

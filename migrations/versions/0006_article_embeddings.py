@@ -4,8 +4,8 @@ Each article's dense embedding (headline and lead) with the name of the model th
 and the progress of `newsbot related rebuild` so an interrupted backfill resumes. New tables
 only: nothing existing is rewritten; the archive gains vectors at ingest or by the rebuild.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 23:07:04
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0006"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
