@@ -23,7 +23,6 @@ from digests.models import Article, ArticleEmbedding
 # (names and numbers an embedding may blur), before both are rescored on the blended scale.
 SEMANTIC_CANDIDATES = 40
 LEXICAL_CANDIDATES = 10
-RARE_TERMS = 10
 # The TF-IDF postings are rebuilt from the database after this long, dropping expired
 # articles; the embedding graph drops them one by one instead.
 REBUILD_AFTER = timedelta(hours=6)
@@ -75,37 +74,34 @@ class ArchiveIndex:
 
     def candidates(self, counts: Any, vector: np.ndarray | None) -> list[Candidate]:
         """The articles worth scoring against a new one, with both similarities."""
-        query = self.lexical.vector(counts)
-        semantic: dict[int, float | None] = {}
+        lexical = self.lexical.scores(self.lexical.vector(counts)) if len(self.lexical) else None
+        ids: dict[int, float | None] = {}
         if self.semantic is not None and vector is not None and np.any(vector):
-            semantic.update(self.semantic.search(vector, SEMANTIC_CANDIDATES))
-            # The query's rarest terms (names, numbers) find what the embedding blurs; their
-            # postings are short, so this touches a small part of the archive.
-            strongest = dict(sorted(query.items(), key=lambda item: -item[1])[:RARE_TERMS])
-            for article_id, _ in self.lexical.nearest(strongest, limit=LEXICAL_CANDIDATES):
-                semantic.setdefault(article_id, None)
-        else:
-            # TF-IDF alone (EMBEDDER=none, or an article without a vector): as before.
-            for article_id, _ in self.lexical.nearest(query, limit=SEMANTIC_CANDIDATES):
-                semantic.setdefault(article_id, None)
-        missing = [i for i, s in semantic.items() if s is None]
+            ids.update(self.semantic.search(vector, SEMANTIC_CANDIDATES))
+        if lexical is not None:
+            count = min(LEXICAL_CANDIDATES if ids else SEMANTIC_CANDIDATES, len(lexical))
+            top = np.argpartition(-lexical, count - 1)[:count]
+            for position in top:
+                if lexical[position] > 0:
+                    ids.setdefault(self.lexical.external_ids[int(position)], None)
+        missing = [i for i, s in ids.items() if s is None and self.semantic and i in self.semantic]
         if missing and vector is not None and self.semantic is not None:
-            present = [i for i in missing if i in self.semantic]
-            cosines = (self.semantic.vectors(present) @ vector).tolist()
-            semantic.update(zip(present, cosines, strict=True))
-        known = [i for i in semantic if i in self.meta and i in self.lexical]
-        lexical = self.lexical.cosines(
-            query, np.array([self.lexical.position(i) for i in known], dtype=np.int64)
-        )
-        with_vectors = self.semantic is not None and vector is not None and np.any(vector)
+            ids.update(
+                zip(missing, (self.semantic.vectors(missing) @ vector).tolist(), strict=True)
+            )
         found = []
-        for article_id, score in zip(known, lexical.tolist(), strict=True):
-            meta = self.meta[article_id]
+        for article_id, semantic in ids.items():
+            meta = self.meta.get(article_id)
+            if meta is None:
+                continue
+            score = 0.0
+            if lexical is not None and article_id in self.lexical:
+                score = float(lexical[self.lexical.position(article_id)])
             found.append(
                 Candidate(
                     id=article_id,
                     lexical=score,
-                    semantic=(semantic[article_id] or 0.0) if with_vectors else None,
+                    semantic=None if self.semantic is None else (semantic or 0.0),
                     published=meta.published,
                     story=meta.story,
                     source=meta.source,

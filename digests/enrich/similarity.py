@@ -153,22 +153,6 @@ class SimilarityIndex:
             total[positions] += weight * np.frombuffer(postings[1], dtype=np.float32)
         return total
 
-    def cosines(self, vector: dict[str, float], positions: np.ndarray) -> np.ndarray:
-        """Cosine of a query vector to the documents at `positions` only (sorted or not):
-        a binary search in each of the query's postings, which are in position order."""
-        total = np.zeros(len(positions), dtype=np.float32)
-        if not len(positions):
-            return total
-        for term, weight in vector.items():
-            postings = self._postings.get(term)
-            if postings is None:
-                continue
-            where = np.frombuffer(postings[0], dtype=np.int64)
-            found = np.minimum(np.searchsorted(where, positions), len(where) - 1)
-            hit = where[found] == positions
-            total[hit] += weight * np.frombuffer(postings[1], dtype=np.float32)[found[hit]]
-        return total
-
     def nearest(
         self, vector: dict[str, float], *, limit: int, min_score: float = 0.0
     ) -> list[tuple[int, float]]:

@@ -6,7 +6,6 @@ import math
 import random
 from collections import Counter
 
-import numpy as np
 import pytest
 
 from digests.enrich.similarity import (
@@ -138,15 +137,3 @@ def test_only_the_strongest_terms_are_kept() -> None:
     vector = SimilarityIndex(Weighting(max_terms=3)).vector(counts)
     assert set(vector) == {"term8", "term9", "term10"}
     assert math.fsum(w * w for w in vector.values()) == pytest.approx(1.0)
-
-
-def test_cosines_at_chosen_positions_equal_the_full_scores():
-
-    rng = random.Random(3)
-    words = [f"w{n}" for n in range(300)]
-    index = SimilarityIndex()
-    for doc in range(200):
-        index.add(doc, Counter(rng.choices(words, k=40)))
-    query = index.vector(Counter(rng.choices(words, k=30)))
-    positions = np.array([0, 7, 199, 42, 3], dtype=np.int64)
-    assert np.allclose(index.cosines(query, positions), index.scores(query)[positions])
