@@ -70,9 +70,13 @@ class Settings(BaseSettings):
     source_max_failures: int = Field(default=8, ge=1)
     poll_interval_seconds: int = Field(default=60, ge=5)
     poll_concurrency: int = Field(default=8, ge=1, le=100)
-    summary_max_chars: int = Field(default=400, ge=80, le=4000)
+    # The digest teaser: one or two whole sentences; 1000 keeps a digest item within a message.
+    summary_max_chars: int = Field(default=400, ge=80, le=1000)
     summary_method: Literal["lead", "textrank"] = "lead"
-    story_threshold: float = Field(default=0.2, gt=0, le=1)
+    # Related coverage and stories: the embedding model (digests/enrich/embed.py), and the
+    # same-story score; None: the threshold tuned for that embedder (digests/enrich/linking.py).
+    embedder: Literal["english", "multilingual", "none"] = "english"
+    story_threshold: float | None = Field(default=None, gt=0, le=1)
     story_window_hours: int = Field(default=48, ge=1)
     related_window_days: int = Field(default=14, ge=1)
     # The sender (digests/delivery/sender): Telegram's limits, kept ahead of time, and its batching.
@@ -139,7 +143,12 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "webhook_listen", "metrics_listen", "metrics_port", "log_format", mode="before"
+        "webhook_listen",
+        "metrics_listen",
+        "metrics_port",
+        "log_format",
+        "story_threshold",
+        mode="before",
     )
     @classmethod
     def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:

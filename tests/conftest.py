@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -14,6 +16,50 @@ from tests.databases import PostgresDatabase, SqliteTemplate, postgres_server_ur
 
 TEST_TOKEN = "123456:TEST-token_for-newsbot"
 NETWORK_SKIP = "downloads from the package index: run `pytest -m network`"
+
+
+def _loopback(host: object) -> bool:
+    if not isinstance(host, str) or host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing but loopback: a model hub download (or any other) fails the test at once.
+    Tests marked `network` are exempt."""
+    if request.node.get_closest_marker("network") is not None:
+        return
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    connect, connect_ex, getaddrinfo = (
+        socket.socket.connect,
+        socket.socket.connect_ex,
+        socket.getaddrinfo,
+    )
+
+    def refuse(address: object) -> None:
+        if isinstance(address, tuple) and not _loopback(address[0]):
+            raise ConnectionRefusedError(f"tests may not reach {address[0]} (loopback only)")
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        refuse(address)
+        return connect(self, address)  # type: ignore[arg-type]
+
+    def guarded_connect_ex(self: socket.socket, address: object) -> int:
+        refuse(address)
+        return connect_ex(self, address)  # type: ignore[arg-type]
+
+    def guarded_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if host is not None and not _loopback(host.decode() if isinstance(host, bytes) else host):
+            raise socket.gaierror(socket.EAI_NONAME, f"tests may not resolve {host!r}")
+        return getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
 
 
 @pytest.fixture(scope="session")

@@ -270,15 +270,17 @@ def topics() -> None:
 def topics_retag(settings: Settings) -> None:
     """Load the topic rules from the config file and re-tag the whole archive."""
     from digests.db import session_scope
+    from digests.enrich.embed import load_embedder
     from digests.enrich.retag import retag_archive
 
     _prepare(settings)
+    embedder = load_embedder(settings.embedder)
 
     async def work(sessionmaker: Any) -> int:
         done, last = 0, 0
         while True:
             async with session_scope(sessionmaker) as session:
-                last, count = await retag_archive(session=session, after_id=last)
+                last, count = await retag_archive(session=session, after_id=last, embedder=embedder)
             if not count:
                 return done
             done += count

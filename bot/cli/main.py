@@ -18,6 +18,7 @@ from bot.cli.db import db
 from bot.cli.demo import demo
 from bot.cli.desk import stats
 from bot.cli.editions import preview
+from bot.cli.related import related
 from bot.cli.sending import send
 from digests import __version__
 
@@ -111,7 +112,7 @@ def run(settings: Settings, apply: bool | None) -> None:
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).
-for command in (run, db, preview, ingest, sources, topics, send, stats, demo):
+for command in (run, db, preview, ingest, sources, topics, send, stats, demo, related):
     cli.add_command(command)
 
 

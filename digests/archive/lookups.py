@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from digests.enrich.linking import Linked, rank_related
 from digests.errors import UnknownTopics
 from digests.ids import parse_row_id
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
 
 MAX_PAGE = 50
+# How far apart in time related coverage is ranked down for age (RELATED_WINDOW_DAYS).
+RANKING_WINDOW = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class ArticleView:
     source: str
     published_at: datetime
     summary: str = ""
+    # The link's score on the blended scale (coverage only; None where not linked).
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -113,28 +118,46 @@ async def find_article(*, session: AsyncSession, reference: str) -> Article | No
 
 
 async def coverage(*, session: AsyncSession, article_id: int, limit: int = 5) -> Coverage | None:
-    """The article, other articles of its story, and its related stories."""
+    """The article, other articles of its story (newest first), and related coverage outside
+    it, ranked by relevance with recency and source diversity (digests.enrich.linking)."""
     row = (await session.execute(_with_source().where(Article.id == article_id))).first()
     if row is None:
         return None
     article, source_title = row
+    other = aliased(Article)
+    links = (
+        await session.execute(
+            select(other, Source.title, RelatedArticle.score)
+            .join(RelatedArticle, RelatedArticle.related_id == other.id)
+            .outerjoin(Source, Source.id == other.source_id)
+            .where(RelatedArticle.article_id == article.id)
+            .order_by(RelatedArticle.score.desc(), other.id)
+        )
+    ).all()
+    scores = {linked.id: score for linked, _, score in links}
     same_story: list[ArticleView] = []
     if article.story_id is not None:
         rows = await session.execute(
             _with_source()
             .where(Article.story_id == article.story_id, Article.id != article.id)
-            .order_by(Article.published_at.desc())
+            .order_by(Article.published_at.desc(), Article.id.desc())
             .limit(limit)
         )
-        same_story = [_view(a, t) for a, t in rows]
-    other = aliased(Article)
-    rows = await session.execute(
-        select(other, Source.title)
-        .join(RelatedArticle, RelatedArticle.related_id == other.id)
-        .outerjoin(Source, Source.id == other.source_id)
-        .where(RelatedArticle.article_id == article.id)
-        .order_by(RelatedArticle.score.desc())
-        .limit(limit)
+        same_story = [replace(_view(a, t), score=scores.get(a.id)) for a, t in rows]
+    outside = {
+        linked.id: replace(_view(linked, title), score=score)
+        for linked, title, score in links
+        if article.story_id is None or linked.story_id != article.story_id
+    }
+    sources = {linked.id: linked.source_id or 0 for linked, _, _ in links}
+    ranked = rank_related(
+        [
+            Linked(id=i, score=v.score or 0.0, published=v.published_at, source=sources[i])
+            for i, v in outside.items()
+        ],
+        published=article.published_at,
+        window=RANKING_WINDOW,
+        limit=limit,
     )
-    related = [_view(a, t) for a, t in rows]
+    related = [outside[link.id] for link in ranked]
     return Coverage(article=_view(article, source_title), same_story=same_story, related=related)

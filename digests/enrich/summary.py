@@ -1,4 +1,5 @@
-"""Extractive summaries: 1-3 whole sentences within a character budget, no downloads."""
+"""Extractive summaries: one or two whole sentences within a character budget (the digest's
+teaser), never a sentence cut mid-way; no downloads."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 import sentencex
-
-from digests.text.plain import cut
 
 WORD = re.compile(r"\w+", re.UNICODE)
 # A description that ends like this is a teaser cut from the article, not a summary.
@@ -82,7 +81,10 @@ def _fit(
         if len(chosen) == most:
             break
     if not chosen:
-        return cut(sentences[order[0]], budget - 1)[0] if order else ""
+        # The opening sentence is longer than the budget: the first one that fits alone, or no
+        # teaser at all (the headline stands alone) rather than a sentence cut mid-way.
+        fitting = [i for i in order if len(sentences[i]) <= budget]
+        return sentences[fitting[0]] if fitting else ""
     return " ".join(sentences[i] for i in sorted(chosen))
 
 
@@ -99,11 +101,11 @@ def summarise(
     *,
     description: str = "",
     budget: int = 400,
-    sentences: int = 3,
+    sentences: int = 2,
     method: Method = Method.LEAD,
     language: str = "en",
 ) -> str:
-    """An extractive summary of 1-`sentences` sentences within `budget` characters."""
+    """An extractive summary of 1-`sentences` whole sentences within `budget` characters."""
     if description and description_is_better(description, text, budget):
         text = description
     parts = [s for s in split_sentences(text or description, language) if WORD.search(s)]

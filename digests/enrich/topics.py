@@ -1,11 +1,13 @@
 """Topic tagging from the config file's rules: keywords and phrases on word boundaries,
-feed categories and per-source defaults. Pure: rules and an article in, scores out."""
+feed categories and per-source defaults; where no rule decides, the embedding similarity of
+the article to each topic's name, description and keywords (bench.topics measures both).
+Pure: rules, an article and its similarities in, scores out."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 GENERAL = "general"
@@ -19,6 +21,14 @@ PUSHED_WEIGHT = 6.0
 # Below this, one passing mention deep in the text: not enough to tag.
 MIN_EVIDENCE = 2.0
 TEXT_SCAN_CHARS = 20_000
+# Rules decide on this much evidence (a headline and a lead mention, or a feed category, a
+# source default or a pushed topic); below it, one passing word ("market" in "Winter market
+# returns…") is checked against the article's meaning.
+DECISIVE_EVIDENCE = 4.0
+# Embedding cosine (English model) to a topic's profile an article needs to be tagged with
+# it when no rule decides; below it the article goes to the general topic rather than a
+# wrong one. Tuned on tests/topic_set.py by bench.topics.
+TOPIC_SIMILARITY = 0.15
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,11 @@ def category_terms(categories: Iterable[str]) -> set[str]:
     return terms
 
 
+def topic_profile(name: str, description: str, keywords: Sequence[str]) -> str:
+    """What a topic's embedding is made of: its name, description and keywords."""
+    return f"{name}. {description} {', '.join(keywords)}".strip()
+
+
 def tag_article(
     rules: Sequence[TopicRule],
     *,
@@ -79,26 +94,54 @@ def tag_article(
     categories: Iterable[str] = (),
     source_topics: Iterable[str] = (),
     pushed_topics: Iterable[str] = (),
+    similarity: Mapping[str, float] | None = None,
+    threshold: float = TOPIC_SIMILARITY,
 ) -> dict[str, float]:
-    """Topic slug → score in (0, 1]; the general topic alone when nothing else matches."""
+    """Topic slug → score in (0, 1]; the general topic alone when nothing else matches.
+
+    `similarity` (topic slug → cosine of the article to the topic's profile) is used when no
+    rule has decisive evidence: the best topic at or above `threshold`, and any weakly
+    matched topic that also reaches it."""
     terms = category_terms(categories)
     defaults = set(source_topics)
     pushed = set(pushed_topics)
     body = text[:TEXT_SCAN_CHARS]
-    scores: dict[str, float] = {}
+    evidence: dict[str, float] = {}
+    decisive = False
     for rule in rules:
         if rule.slug == GENERAL:
             continue
-        evidence = (
-            TITLE_WEIGHT * _hits(rule.pattern, title)
-            + SUMMARY_WEIGHT * min(_hits(rule.pattern, summary), 3)
-            + TEXT_WEIGHT * min(_hits(rule.pattern, body), 5)
-            + (CATEGORY_WEIGHT if terms & rule.categories or rule.slug in terms else 0.0)
+        declared = (
+            (CATEGORY_WEIGHT if terms & rule.categories or rule.slug in terms else 0.0)
             + (SOURCE_DEFAULT_WEIGHT if rule.slug in defaults else 0.0)
             + (PUSHED_WEIGHT if rule.slug in pushed else 0.0)
         )
-        if evidence >= MIN_EVIDENCE:
-            scores[rule.slug] = round(1.0 - math.exp(-evidence / 4.0), 4)
-    if not scores:
-        scores[GENERAL] = 1.0
-    return scores
+        found = (
+            declared
+            + TITLE_WEIGHT * _hits(rule.pattern, title)
+            + SUMMARY_WEIGHT * min(_hits(rule.pattern, summary), 3)
+            + TEXT_WEIGHT * min(_hits(rule.pattern, body), 5)
+        )
+        if found >= MIN_EVIDENCE:
+            evidence[rule.slug] = found
+            decisive = decisive or declared > 0 or found >= DECISIVE_EVIDENCE
+    if similarity is not None and not decisive:
+        return _by_meaning(evidence, similarity, threshold)
+    scores = {slug: round(1.0 - math.exp(-found / 4.0), 4) for slug, found in evidence.items()}
+    return scores or {GENERAL: 1.0}
+
+
+def _by_meaning(
+    evidence: Mapping[str, float], similarity: Mapping[str, float], threshold: float
+) -> dict[str, float]:
+    ranked = sorted(
+        ((score, slug) for slug, score in similarity.items() if slug != GENERAL),
+        reverse=True,
+    )
+    scores: dict[str, float] = {}
+    if ranked and ranked[0][0] >= threshold:
+        scores[ranked[0][1]] = round(min(1.0, ranked[0][0]), 4)
+    for slug in evidence:
+        if similarity.get(slug, 0.0) >= threshold:
+            scores[slug] = round(min(1.0, similarity[slug]), 4)
+    return scores or {GENERAL: 1.0}

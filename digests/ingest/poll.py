@@ -258,7 +258,7 @@ async def poll_due_sources(
             # One bad source must not stop the others; the index may hold articles of a chunk
             # that was rolled back, so it is rebuilt on the next run.
             logger.exception("source %s: ingest failed", source.url)
-            pipeline.archive.built_at = None
+            pipeline.invalidate()
             async with session_scope(sessionmaker) as session:
                 record_failure(
                     await session.merge(source),

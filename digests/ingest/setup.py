@@ -7,7 +7,7 @@ from datetime import timedelta
 import aiohttp
 
 from digests.config import Settings
-from digests.enrich.linking import LinkSettings
+from digests.enrich.linking import BLENDED_STORY_THRESHOLD, LEXICAL_STORY_THRESHOLD, LinkSettings
 from digests.enrich.summary import Method
 from digests.ingest.fetch import DEFAULT_USER_AGENT, FetchLimits
 from digests.ingest.guard import open_client
@@ -43,12 +43,16 @@ def schedule(settings: Settings) -> Schedule:
 
 
 def enrich_settings(settings: Settings) -> EnrichSettings:
-    """Summary budget and method, story threshold and windows."""
+    """Summary budget and method, the embedder, story threshold and windows."""
+    threshold = settings.story_threshold or (
+        LEXICAL_STORY_THRESHOLD if settings.embedder == "none" else BLENDED_STORY_THRESHOLD
+    )
     return EnrichSettings(
         summary_chars=settings.summary_max_chars,
         summary_method=Method(settings.summary_method),
+        embedder=settings.embedder,
         link=LinkSettings(
-            story_threshold=settings.story_threshold,
+            story_threshold=threshold,
             story_window=timedelta(hours=settings.story_window_hours),
             related_window=timedelta(days=settings.related_window_days),
         ),

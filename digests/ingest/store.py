@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.enrich.linking import ArchiveIndex, LinkSettings, decide_link, terms_of
+from digests.enrich.linker import Linker
+from digests.enrich.linking import LinkSettings
 from digests.enrich.retag import TopicBook, load_topics, topic_rows
 from digests.enrich.summary import Method, summarise
 from digests.ingest.entries import EntryData
 from digests.ingest.normalize import content_hash
 from digests.ingest.report import IngestReport
-from digests.models import Article, ArticleTopic, RelatedArticle, Source, Story
+from digests.models import Article, ArticleTopic, Source
 
 BATCH = 500
 
@@ -33,20 +33,28 @@ class EnrichSettings:
     summary_chars: int = 400
     summary_method: Method = Method.LEAD
     link: LinkSettings = field(default_factory=LinkSettings)
+    # `english`, `multilingual` or `none` (digests/enrich/embed.py).
+    embedder: str = "english"
 
 
 class Pipeline:
     """Everything between parsed entries and stored, enriched, linked articles."""
 
-    def __init__(self, settings: EnrichSettings, archive: ArchiveIndex | None = None):
+    def __init__(self, settings: EnrichSettings):
         self.settings = settings
-        self.archive = archive or ArchiveIndex(settings.link)
+        self.linker = Linker(settings.link, settings.embedder)
         self.topics: TopicBook | None = None
 
     async def prepare(self, *, session: AsyncSession, now: datetime) -> None:
         """Load the topic rules and bring the archive index up to date."""
-        self.topics = await load_topics(session=session)
-        await self.archive.refresh(session=session, now=now)
+        archive = await self.linker.index()
+        self.topics = await load_topics(session=session, embedder=archive.embedder)
+        await archive.refresh(session=session, now=now)
+
+    def invalidate(self) -> None:
+        """Reload the archive index from the database on the next run (after a rollback)."""
+        if self.linker.archive is not None:
+            self.linker.archive.built_at = None
 
     def _summary(self, entry: EntryData) -> str:
         return summarise(
@@ -135,12 +143,17 @@ class Pipeline:
             await session.execute(
                 delete(ArticleTopic).where(ArticleTopic.article_id.in_([a.id for a, _ in changed]))
             )
+        stored = [*fresh, *changed]
+        vectors = await self.linker.embed([article for article, _ in stored])
         rows = []
-        for article, entry in [*fresh, *changed]:
-            rows.extend(topic_rows(self.topics, article, entry.topics, source_topics))
+        for (article, entry), vector in zip(stored, vectors, strict=True):
+            rows.extend(topic_rows(self.topics, article, entry.topics, source_topics, vector))
         if rows:
             await session.execute(insert(ArticleTopic), rows)
-        await self._link(session, [article for article, _ in fresh])
+        # An updated article keeps its story and links (`newsbot related rebuild` redoes them)
+        # but its vector follows the new text.
+        await self.linker.store_vectors(session, [a for a, _ in changed], vectors[len(fresh) :])
+        await self.linker.link(session, [a for a, _ in fresh], vectors[: len(fresh)])
         report.added += len(fresh)
         report.updated += len(changed)
 
@@ -177,67 +190,3 @@ class Pipeline:
         article.updated_at = now
         if entry.published_at is not None:
             article.published_at = entry.published_at
-
-    async def _link(self, session: AsyncSession, articles: list[Article]) -> None:
-        if not articles:
-            return
-        index = self.archive.index
-        settings = self.settings.link
-        new_stories: dict[int, Story] = {}
-        joined: dict[int, list[Article]] = {}
-        related_rows: list[dict[str, Any]] = []
-        for article in articles:
-            counts = terms_of(article.title, article.summary, article.text)
-            decision = decide_link(index, counts, published=article.published_at, settings=settings)
-            if decision.story_of is not None:
-                story_key = index.stories[index.position(decision.story_of)]
-            else:
-                # A placeholder id (negative) until the new story is flushed.
-                story_key = -(len(new_stories) + 1)
-                new_stories[story_key] = Story(
-                    size=0,
-                    first_published_at=article.published_at,
-                    last_published_at=article.published_at,
-                )
-            joined.setdefault(story_key, []).append(article)
-            index.add(
-                article.id, counts, published=article.published_at.timestamp(), story_id=story_key
-            )
-            related_rows.extend(
-                {"article_id": article.id, "related_id": other, "score": score}
-                for other, score in decision.related
-            )
-        session.add_all(new_stories.values())
-        await session.flush()
-        for story_key, members in joined.items():
-            story_id = new_stories[story_key].id if story_key < 0 else story_key
-            for article in members:
-                article.story_id = story_id
-                if story_key < 0:
-                    index.set_story(article.id, story_id)
-            first = min(a.published_at for a in members)
-            last = max(a.published_at for a in members)
-            if story_key < 0:
-                story = new_stories[story_key]
-                story.size, story.first_published_at, story.last_published_at = (
-                    len(members),
-                    first,
-                    last,
-                )
-            else:
-                await session.execute(
-                    update(Story).where(Story.id == story_id).values(size=Story.size + len(members))
-                )
-                await _widen_story(session, story_id, first, last)
-        if related_rows:
-            await session.execute(insert(RelatedArticle), related_rows)
-        await session.flush()
-
-
-async def _widen_story(
-    session: AsyncSession, story_id: int, first: datetime, last: datetime
-) -> None:
-    story = await session.get(Story, story_id)
-    if story is not None:
-        story.first_published_at = min(story.first_published_at, first)
-        story.last_published_at = max(story.last_published_at, last)

@@ -13,7 +13,9 @@ from digests.models.chats import (
 )
 from digests.models.content import (
     Article,
+    ArticleEmbedding,
     ArticleTopic,
+    RebuildProgress,
     RelatedArticle,
     RemovedSource,
     Source,
@@ -35,6 +37,7 @@ __all__ = [
     "Alert",
     "AlertStatus",
     "Article",
+    "ArticleEmbedding",
     "ArticleTopic",
     "AuditEntry",
     "Base",
@@ -51,6 +54,7 @@ __all__ = [
     "Editor",
     "Frequency",
     "Priority",
+    "RebuildProgress",
     "RelatedArticle",
     "RemovedSource",
     "Source",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from digests.models.base import Base, BigIntPK, str_enum, utcnow
@@ -129,3 +129,30 @@ class RelatedArticle(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     score: Mapped[float]
+
+
+class ArticleEmbedding(Base):
+    """An article's dense embedding (headline and lead), L2-normalised float16 bytes.
+
+    `model` names the embedder that made it: vectors of two models are never compared, and
+    `newsbot related rebuild` re-embeds what another model made."""
+
+    __tablename__ = "article_embeddings"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(64), index=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RebuildProgress(Base):
+    """How far a resumable archive-wide job (`newsbot related rebuild`) has come."""
+
+    __tablename__ = "rebuild_progress"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    model: Mapped[str] = mapped_column(String(64))
+    last_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]

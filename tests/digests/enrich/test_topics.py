@@ -104,3 +104,37 @@ def test_a_topic_without_keywords_matches_only_by_category(keywords: list[str]) 
     assert untagged == {"general": 1.0}
     tags = tag_article(rules, title="Storm", summary="", text="", categories=["Weather"])
     assert tags == {"weather": score(3.0)}
+
+
+def test_a_passing_keyword_no_longer_decides_when_the_meaning_disagrees():
+    from digests.enrich.embed import load_embedder
+    from digests.enrich.topics import topic_profile
+    from digests.ingest.catalog import load_catalog
+    from digests.resources import default_config_path
+
+    topics = [
+        t for t in load_catalog(default_config_path()).topics if t.slug != "general" and not t.top
+    ]
+    rules = compile_rules((t.slug, t.keywords, t.categories) for t in topics)
+    embedder = load_embedder("english")
+    profiles = embedder.embed([topic_profile(t.name, t.description, t.keywords) for t in topics])
+
+    def tag(title: str, lead: str) -> dict[str, float]:
+        vector = embedder.embed([f"{title}\n{lead}"])[0]
+        similarity = dict(zip((t.slug for t in topics), (profiles @ vector).tolist(), strict=True))
+        return tag_article(rules, title=title, summary=lead, text=lead, similarity=similarity)
+
+    market = (
+        "Winter market returns to the old town square",
+        "Wooden stalls selling crafts, mulled wine and roasted chestnuts open on Friday.",
+    )
+    assert "business" in tag_article(rules, title=market[0], summary=market[1], text=market[1])
+    assert "business" not in tag(*market)
+    # No rule matches a marathon; its meaning does.
+    assert list(tag("Marathon record broken in the city race", "The winner cut 40 seconds.")) == [
+        "sport"
+    ]
+    # Nothing close enough: the general topic, not a wrong one.
+    assert tag("Lost dog found after a month on the moors", "Walkers spotted the terrier.") == {
+        "general": 1.0
+    }

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from digests.archive.lookups import coverage
 from digests.db import session_scope
 from digests.ingest.catalog import load_catalog, sync_catalog
 from digests.ingest.entries import EntryData
@@ -114,4 +115,13 @@ async def test_topics_stories_and_related_are_stored(sessionmaker):
     assert stories[0].size == 2
     assert (RATES.url, "business") in tags and (MATCH.url, "sport") in tags
     assert (profile.id, rates.id) in related
-    assert (elsewhere.id, rates.id) not in related  # same story, so not "related"
+    # Links are stored both ways: the older article gains the newer one.
+    assert (rates.id, profile.id) in related
+    async with session_scope(sessionmaker) as session:
+        seen = await coverage(session=session, article_id=elsewhere.id)
+        older = await coverage(session=session, article_id=rates.id)
+    assert [a.id for a in seen.same_story] == [rates.id]
+    # The story's first member sees the member that came after it.
+    assert [a.id for a in older.same_story] == [elsewhere.id]
+    assert profile.id in [a.id for a in older.related]
+    assert rates.id not in [a.id for a in seen.related]  # same story, so not "related"
