@@ -61,6 +61,7 @@ from bot.handlers.desk_sources import (
     source_resume_button,
     sources_command,
 )
+from bot.handlers.desk_opml import opml_document
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
 from bot.handlers.inline import inline_search
@@ -159,6 +160,13 @@ def register_handlers(application: NewsApplication) -> None:
     )
     application.add_handler(CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}$"))
     application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE
+            & (filters.Document.FileExtension("opml") | filters.Document.MimeType("text/x-opml")),
+            opml_document,
+        )
+    )
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # Last: any other text is a settings answer or, in a private chat, a search.
     application.add_handler(

@@ -119,6 +119,16 @@ class MethodsMixin:
             return self.default_menu_button
         return self._target_chat(p).menu_button or self.default_menu_button
 
+    def _api_getFile(self, p: JSON) -> JSON:
+        return self._files.file(p.get("file_id"))
+
+    def download_file(self, url: str) -> bytes | None:
+        """The content at a /file/bot<token>/<path> URL, None when there is none."""
+        _, _, rest = url.partition("/file/bot")
+        _, _, path = rest.partition("/")
+        with self._lock:
+            return self._files.download(path)
+
     def _api_getChat(self, p: JSON) -> JSON:
         chat_id = p.get("chat_id")
         if isinstance(chat_id, str) and chat_id.lstrip("@").lower() not in self._usernames:

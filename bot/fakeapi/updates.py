@@ -12,6 +12,7 @@ from typing import Any
 
 from .faults import ApiError
 from .jsontypes import JSON
+from .media import FileRegistry
 from .state import ChatState, member_json, user_json
 from .telegram_html import utf16_len
 from .waiting import Notifier
@@ -35,6 +36,7 @@ class UpdatesMixin:
     _calls_changed: Notifier
     _chat: Callable[[int | str], ChatState]  # FakeBotAPI._chat
     set_chat: Callable[..., ChatState]  # FakeBotAPI.set_chat
+    _files: FileRegistry
     migrate: Callable[[int, int], None]  # FakeBotAPI.migrate
 
     def _init_updates(self) -> None:
@@ -180,6 +182,30 @@ class UpdatesMixin:
                 fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
             if reply_to_message_id is not None and reply_to_message_id in chat.messages:
                 fields["reply_to_message"] = chat.messages[reply_to_message_id]
+            message = self._incoming(chat, **fields)
+        return self.push_update({"message": message})
+
+    def user_document(
+        self,
+        content: bytes,
+        filename: str,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        first_name: str = "Ada",
+        language_code: str | None = "en",
+    ) -> JSON:
+        """Queue a document a user sends; getFile and the file download then serve it."""
+        with self._lock:
+            user = self._remember_user(user_id, first_name, language_code=language_code)
+            chat = self._chat(user_id if chat_id is None else chat_id)
+            upload = {"filename": filename, "size": len(content), "content": content}
+            document = self._files.resolve("document", upload | {"mime_type": mime_type})
+            fields: JSON = {"from": user, "chat": chat.json(), "document": document}
+            if caption is not None:
+                fields["caption"] = caption
             message = self._incoming(chat, **fields)
         return self.push_update({"message": message})
 

@@ -53,7 +53,9 @@ def test_import_reports_repeats_and_outlines_without_a_feed_then_export_reads_ba
 
     exported = newsbot("sources", "export", cwd=tmp_path, **env)
     assert exported.returncode == 0, exported.stderr
-    assert exported.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">')
+    assert exported.stdout.startswith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">'
+    )
     parsed = listparser.parse(exported.stdout.encode())
     assert parsed.version == "opml2"
     assert [(f.url, f.title, f.tags) for f in parsed.feeds] == [
