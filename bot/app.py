@@ -53,6 +53,7 @@ from bot.handlers.desk_alerts import (
     alert_confirm_button,
     alert_discard_button,
 )
+from bot.handlers.desk_opml import opml_document
 from bot.handlers.desk_sources import (
     source_list_button,
     source_pause_button,
@@ -61,7 +62,6 @@ from bot.handlers.desk_sources import (
     source_resume_button,
     sources_command,
 )
-from bot.handlers.desk_opml import opml_document
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
 from bot.handlers.inline import inline_search
@@ -98,6 +98,8 @@ from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.editions.layout import RELATED_CALLBACK
 from digests.ingest.catalog import load_catalog, sync_catalog
+from digests.models import utcnow
+from digests.readers.bot_identity import remember_bot_username
 from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -202,6 +204,10 @@ async def open_services(application: NewsApplication) -> None:
     catalog = load_catalog(services.settings.config_path)
     async with session_scope(services.sessionmaker) as session:
         await sync_catalog(session=session, catalog=catalog)
+        if application.bot.username:  # for `newsbot links`
+            await remember_bot_username(
+                session=session, username=application.bot.username, now=utcnow()
+            )
     open_content(services)
     services.menu = build_menus(services.renderer)
     await publish_menus(application.bot, services.menu, services.renderer.default_language)

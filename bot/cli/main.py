@@ -16,6 +16,7 @@ from bot.cli.content import ingest, sources, topics
 from bot.cli.db import db
 from bot.cli.desk import stats
 from bot.cli.editions import preview
+from bot.cli.links import links
 from bot.cli.opml import sources_export, sources_import
 from bot.cli.sending import send
 from digests import __version__
@@ -89,7 +90,7 @@ def run(settings: Settings, apply: bool | None) -> None:
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).
-for command in (run, db, preview, ingest, sources, topics, send, stats):
+for command in (run, db, preview, ingest, sources, topics, send, stats, links):
     cli.add_command(command)
 sources.add_command(sources_import)
 sources.add_command(sources_export)

@@ -14,6 +14,7 @@ from bot.permissions import may_configure
 from digests.editions.layout import RELATED_PAYLOAD
 from digests.models import ChatType, utcnow
 from digests.readers.chats import ChatInfo, register_chat
+from digests.readers.deeplinks import campaign_of
 from digests.readers.subscriptions import start_following, subscribe_from_payload, topic_states
 
 RELATED_PAYLOAD_PATTERN = re.compile(rf"^{RELATED_PAYLOAD}\d{{1,18}}$")
@@ -50,7 +51,7 @@ async def start(update: Update, context: NewsContext) -> None:
             language=language,
             timezone=context.settings.default_timezone,
             now=utcnow(),
-            campaign=campaign,
+            campaign=campaign_of(campaign) if campaign else None,
         )
         chat_language = registration.chat.language
         # A deep link naming topics subscribes in one tap (the payload is also the campaign);

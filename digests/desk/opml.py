@@ -95,7 +95,7 @@ def read_opml(data: bytes) -> OpmlList:
     try:
         handler.feed(data[:MAX_OPML_BYTES].decode("utf-8", errors="replace"))
         handler.close()
-    except Exception:  # noqa: BLE001 - any parser failure means "not an OPML file"
+    except Exception:
         return OpmlList(broken=True)
     harvest = handler.harvest
     feeds = [
