@@ -9,6 +9,7 @@ from telegram import ForceReply, KeyboardButton, ReplyKeyboardMarkup, ReplyKeybo
 from telegram.constants import ChatType
 
 from bot.context import NewsContext
+from bot.handlers.channel_settings import pick_channel, settings_target
 from bot.keyboards import (
     SETTINGS,
     frequency_keyboard,
@@ -37,11 +38,13 @@ TEXT_FIELDS = {"times", "tz", "quiet"}
 
 async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: str = "") -> None:
     async with context.session() as session:
-        chat = await context.current_chat(session, update)
-        view, language = chat_settings.view_of(chat), chat.language
-    text = context.render("settings/screen.html", language=language, view=view, notice=notice)
+        target = await settings_target(session, update, context)
+        view, language = chat_settings.view_of(target.chat), target.language
+    text = context.render(
+        "settings/screen.html", language=language, view=view, notice=notice, channel=target.channel
+    )
     labels = parse_labels(context.render("settings/buttons.txt", language=language, view=view))
-    markup = settings_keyboard(labels)
+    markup = settings_keyboard(labels, picker=target.picker, channel=target.channel is not None)
     query = update.callback_query
     if edit and query is not None:
         await query.edit_message_text(text, reply_markup=markup)
@@ -50,8 +53,11 @@ async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: s
 
 
 async def show_settings(update: Update, context: NewsContext) -> None:
-    """/settings: the current settings with a button for each."""
+    """/settings: the current settings with a button for each; /settings @channel (in a
+    private chat) those of a channel its user connected or administers."""
     await forget_question(update, context)
+    if context.args and chat_of(update).type == ChatType.PRIVATE:
+        await pick_channel(update, context, context.args[0])
     await _screen(update, context, edit=False)
 
 
@@ -67,10 +73,15 @@ async def settings_button(update: Update, context: NewsContext) -> None:
         text = context.render("groups/admins_only.html", language=language)
         await query.answer(text, show_alert=True)
         return
+    if action.startswith("ch:") or action == "me":  # the channel picker
+        await pick_channel(update, context, action)
+        await query.answer()
+        await _screen(update, context, edit=True)
+        return
     await query.answer()
     async with context.session() as session:
-        chat = await context.current_chat(session, update)
-        language, now = chat.language, utcnow()
+        target = await settings_target(session, update, context)
+        chat, language, now = target.chat, target.language, utcnow()
         if action == "alerts":
             chat_settings.toggle_alerts(chat)
         elif action == "previews":
@@ -168,8 +179,8 @@ async def setting_text(update: Update, context: NewsContext) -> None:
     location = message.location
     # A PreferenceError leaves the question open: the reader may simply try again.
     async with context.session() as session:
-        chat = await context.current_chat(session, update)
-        language, now = chat.language, utcnow()
+        target = await settings_target(session, update, context)
+        chat, language, now = target.chat, target.language, utcnow()
         if field == "times":
             chat_settings.set_digest_times(chat, parse_digest_times(message.text or ""), now=now)
         elif field == "tz" and location is not None:
