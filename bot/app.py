@@ -64,6 +64,7 @@ from bot.handlers.desk_sources import (
 )
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
+from bot.handlers.forum import here_command
 from bot.handlers.inline import inline_search
 from bot.handlers.lookups import (
     LATEST_PAGE,
@@ -129,6 +130,7 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
+    application.add_handler(CommandHandler("here", here_command))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
     application.add_handler(CommandHandler("digest", digest_command))
     application.add_handler(CommandHandler("latest", latest_command))

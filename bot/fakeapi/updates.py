@@ -157,8 +157,10 @@ class UpdatesMixin:
         language_code: str | None = "en",
         chat_type: str | None = None,
         reply_to_message_id: int | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
-        """Queue a text message from a user (private chat unless ``chat_id`` says otherwise).
+        """Queue a text message from a user (private chat unless ``chat_id`` says otherwise),
+        inside a forum thread when ``thread_id`` is given.
 
         A leading ``/command`` or ``/command@botname`` gets its bot_command entity.
         """
@@ -182,6 +184,8 @@ class UpdatesMixin:
                 fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
             if reply_to_message_id is not None and reply_to_message_id in chat.messages:
                 fields["reply_to_message"] = chat.messages[reply_to_message_id]
+            if thread_id is not None:
+                fields.update(message_thread_id=thread_id, is_topic_message=True)
             message = self._incoming(chat, **fields)
         return self.push_update({"message": message})
 

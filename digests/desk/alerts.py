@@ -31,6 +31,7 @@ from digests.models import (
     Subscription,
     Topic,
 )
+from digests.readers.forum import ALERTS, routes_of
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
 from digests.text.telegram_html import MESSAGE_LIMIT, visible_length
@@ -246,6 +247,11 @@ async def confirm_alert(
     texts: dict[str, str] = {}
     total, last_id = 0, 0
     query = _recipients(alert.audience, alert.topic_id).order_by(Chat.id).limit(BATCH)
+    # Forums that route alerts to a thread (a handful of rows, read once).
+    threads = {
+        chat_id: routes[ALERTS]
+        for chat_id, routes in (await routes_of(session=session, target=ALERTS)).items()
+    }
     while True:
         chats: Sequence[Chat] = (await session.scalars(query.where(Chat.id > last_id))).all()
         if not chats:
@@ -263,6 +269,7 @@ async def confirm_alert(
                     ref=alert_ref(alert.id),
                     payload=alert_payload(texts[chat.language], alert.link, chat, now),
                     priority=Priority.ALERT,
+                    thread_id=threads.get(chat.id, 0),
                 )
             )
         await enqueue(session=session, messages=messages, now=now)

@@ -31,7 +31,8 @@ from digests.editions.plan import (
     plan_advances,
     plan_batch,
 )
-from digests.models import Chat, ChatStatus, Edition
+from digests.models import Chat, ChatStatus, ChatType, Edition
+from digests.readers.forum import routes_of
 from digests.text.render import Renderer
 
 __all__ = [
@@ -137,8 +138,11 @@ async def build_due_editions(
     claimed = await claim_due_chats(session=session, now=now, limit=options.batch_size)
     if not claimed:
         return BuildReport()
-    topics_by_chat = await digest_topics(session=session, chat_ids=[chat.id for chat in claimed])
-    plan = plan_batch(claimed, topics_by_chat, now=now)
+    chat_ids = [chat.id for chat in claimed]
+    topics_by_chat = await digest_topics(session=session, chat_ids=chat_ids)
+    forums = [chat.id for chat in claimed if chat.type is ChatType.SUPERGROUP]
+    routes = await routes_of(session=session, chat_ids=forums) if forums else {}
+    plan = plan_batch(claimed, topics_by_chat, now=now, routes_by_chat=routes)
     composed = await _compose_audiences(
         session=session, renderer=renderer, plan=plan, options=options, cache=cache
     )

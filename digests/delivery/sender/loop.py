@@ -42,6 +42,7 @@ from digests.delivery.sender.react import (
     PauseBot,
     RecordSent,
     ResendAsPlainText,
+    ResendInGeneral,
     RetryAt,
     StopSending,
     react,
@@ -321,6 +322,11 @@ class Sender:
                     *(row.id, row.kind, row.ref, row.part, reason),
                 )
                 row.payload, row.note, row.note_code = dict(payload), note, FailureCode.PLAIN_TEXT
+                self._requeue(lane, row)
+            case ResendInGeneral(payload=payload, note=note):
+                # Recorded sent with code thread_gone: the desk's job then drops the route
+                # and tells the chat's admins (digests/desk/threads.py).
+                row.payload, row.note, row.note_code = dict(payload), note, FailureCode.THREAD_GONE
                 self._requeue(lane, row)
             case RetryAt(at=at, attempts=attempts, code=code, reason=reason):
                 stats.retried += 1

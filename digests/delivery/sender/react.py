@@ -4,6 +4,7 @@ RecordSent         done: keep the message id (and a note when it went differentl
 PauseBot           429: the whole bot waits `seconds`, then the message goes again
 FollowMigration    the group is a supergroup now: remember its id, send there
 ResendAsPlainText  the HTML did not parse: send this payload instead
+ResendInGeneral    the forum thread is deleted or closed: send to the General thread
 RetryAt            transient: try again at `at`, attempts bounded
 Fail               will never succeed as it is: record why
 CloseChat          blocked, kicked or gone: fail this row, cancel the chat's others
@@ -21,10 +22,17 @@ from typing import Any
 from digests.delivery.failures import FailureCode
 from digests.delivery.sender.claims import Claimed
 from digests.delivery.sender.config import SenderConfig
-from digests.delivery.sender.outcomes import Outcome, Verdict, as_plain_text, retry_delay
+from digests.delivery.sender.outcomes import (
+    Outcome,
+    Verdict,
+    as_plain_text,
+    retry_delay,
+    without_thread,
+)
 from digests.models import ChatStatus
 
 PLAIN_TEXT_NOTE = "sent as plain text after: "
+GENERAL_NOTE = "sent to the General thread after: "
 # Why rows are cancelled when newsbot already knows their chat is closed.
 CLOSED_CHAT_CODES = {
     ChatStatus.BLOCKED: FailureCode.BLOCKED,
@@ -64,6 +72,14 @@ class ResendAsPlainText:
     payload: Mapping[str, Any]
     note: str
     reason: str
+
+
+@dataclass(frozen=True)
+class ResendInGeneral:
+    """The forum thread is deleted or closed: send `payload` (no thread) instead."""
+
+    payload: Mapping[str, Any]
+    note: str
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,7 @@ Decision = (
     | PauseBot
     | FollowMigration
     | ResendAsPlainText
+    | ResendInGeneral
     | RetryAt
     | Fail
     | CloseChat
@@ -140,6 +157,8 @@ def react(
         if row.note_code is FailureCode.PLAIN_TEXT:  # plain text that still did not parse
             return Fail(attempts, code, reason)
         return ResendAsPlainText(as_plain_text(row.payload), PLAIN_TEXT_NOTE + reason, reason)
+    if verdict is Verdict.THREAD_GONE:
+        return ResendInGeneral(without_thread(row.payload), GENERAL_NOTE + reason)
     if verdict is Verdict.CHAT_CLOSED:
         assert outcome.chat_status is not None
         return CloseChat(outcome.chat_status, attempts, code, reason)
