@@ -107,6 +107,6 @@ def _write_codes(directory: Path, rows: list[tuple[str, str]]) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         for name, link in rows:
-            segno.make(link, error="m").save(directory / f"{name}.png", scale=8, border=4)
+            segno.make(link, error="m").save(str(directory / f"{name}.png"), scale=8, border=4)
     except OSError as exc:
         fail(f"--qr: cannot write into {directory}: {exc.strerror or exc}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 
 from .faults import ApiError
@@ -26,6 +27,7 @@ class MethodsMixin:
     """getMe, commands, descriptions, chats and queries; state lives in FakeBotAPI."""
 
     bot_user: JSON
+    _lock: threading.RLock
     _users: dict[int, JSON]
     _usernames: dict[str, int]
     _open_queries: set[str]

@@ -59,7 +59,7 @@ class OpmlReport:
     too_many: int = 0
 
 
-class _CountingHandler(listparser.Handler):  # type: ignore[misc,name-defined]
+class _CountingHandler(listparser.Handler):  # type: ignore[misc]
     """listparser's handler, noting the outlines it merges or skips without a word."""
 
     def __init__(self) -> None:

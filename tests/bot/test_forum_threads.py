@@ -77,7 +77,7 @@ async def test_here_routes_a_topic_to_its_thread_and_the_digest_is_split(applica
         api.user_message("/here alerts", user_id=ADMIN, chat_id=FORUM, thread_id=alerts_thread)
     )
     assert (
-        "Thread %d receives: the “World” digest." % world_thread
+        f"Thread {world_thread} receives: the “World” digest."
         in api.sent_messages(chat_id=FORUM)[-1]["plain_text"]
     )
 
