@@ -56,8 +56,8 @@ async def show_settings(update: Update, context: NewsContext) -> None:
     """/settings: the current settings with a button for each; /settings @channel (in a
     private chat) those of a channel its user connected or administers."""
     await forget_question(update, context)
-    if context.args and chat_of(update).type == ChatType.PRIVATE:
-        await pick_channel(update, context, context.args[0])
+    if chat_of(update).type == ChatType.PRIVATE:  # a plain /settings is the chat's own again
+        await pick_channel(update, context, context.args[0] if context.args else "me")
     await _screen(update, context, edit=False)
 
 

@@ -74,6 +74,10 @@ async def test_the_admin_who_connected_it_sets_the_channels_times_and_days(
     )
     assert api.message(ADMIN, own["message_id"])["text"].startswith("Settings\n")
 
+    await deliver(api.user_message("/settings @eveningpost", user_id=ADMIN))
+    await deliver(api.user_message("/settings", user_id=ADMIN))  # plain: the chat's own again
+    assert api.sent_messages(chat_id=ADMIN)[-1]["text"].startswith("<b>Settings</b>")
+
 
 async def test_a_current_channel_admin_may_and_a_stranger_may_not(application, api, deliver):
     await connected(api, deliver)
