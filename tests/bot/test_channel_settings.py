@@ -74,8 +74,12 @@ async def test_the_admin_who_connected_it_sets_the_channels_times_and_days(
     )
     assert api.message(ADMIN, own["message_id"])["text"].startswith("Settings\n")
 
+
+async def test_a_plain_settings_is_the_chats_own_again(application, api, deliver):
+    await connected(api, deliver)
     await deliver(api.user_message("/settings @eveningpost", user_id=ADMIN))
-    await deliver(api.user_message("/settings", user_id=ADMIN))  # plain: the chat's own again
+    assert api.sent_messages(chat_id=ADMIN)[-1]["text"].startswith("<b>Settings of the channel")
+    await deliver(api.user_message("/settings", user_id=ADMIN))
     assert api.sent_messages(chat_id=ADMIN)[-1]["text"].startswith("<b>Settings</b>")
 
 
