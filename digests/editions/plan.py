@@ -16,6 +16,7 @@ from digests.delivery.outbox import OutgoingMessage
 from digests.editions.compose import Audience, ComposedEdition
 from digests.editions.layout import DigestPart, related_buttons
 from digests.models import ChatType, DeliveryKind, Frequency, Priority
+from digests.readers.filters import FilterSet
 from digests.readers.forum import split_by_thread
 from digests.readers.schedule import next_digest_at
 
@@ -121,6 +122,7 @@ def plan_batch(
     *,
     now: datetime,
     routes_by_chat: Mapping[int, Mapping[str, int]] | None = None,
+    filters_by_chat: Mapping[int, FilterSet] | None = None,
 ) -> BatchPlan:
     """Which chats are due at `now`, the audience each reads (equal ones shared), what next.
     A forum's routes split its topics into one audience per thread."""
@@ -140,6 +142,7 @@ def plan_batch(
                 end=chat.scheduled_for,
                 language=chat.language,
                 timezone=chat.timezone,
+                filters=(filters_by_chat or {}).get(chat.id, FilterSet()),
             )
             audience = audiences.setdefault(audience, audience)
             editions.append(PlannedEdition(chat, audience, thread_id))

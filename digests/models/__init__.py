@@ -4,6 +4,7 @@ from digests.models.base import Base, UTCDateTime, utcnow
 from digests.models.chats import (
     Chat,
     ChatEvent,
+    ChatFilter,
     ChatStatus,
     ChatType,
     ForumRoute,
@@ -41,6 +42,7 @@ __all__ = [
     "Chat",
     "ChatEvent",
     "ForumRoute",
+    "ChatFilter",
     "ChatStatus",
     "ChatType",
     "ConversationState",
