@@ -24,6 +24,8 @@ class SenderConfig:
     stale_after: float = 600.0
     flush_interval: float = 0.05
     shutdown_grace: float = 10.0
+    # How stale the sender's view of cancelled alerts may be (sender/stops.py).
+    stop_check_interval: float = 0.25
 
 
 def sender_config(settings: Settings, *, role: str = "send") -> SenderConfig:

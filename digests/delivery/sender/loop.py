@@ -47,6 +47,7 @@ from digests.delivery.sender.react import (
     StopSending,
     react,
 )
+from digests.delivery.sender.stops import StopList
 from digests.models import ChatStatus, ChatType
 from digests.models.base import utcnow
 
@@ -77,6 +78,7 @@ class Sender:
         self.rng = rng or random.Random()
         self.pacer = Pacer(config.limits)
         self.stats = SenderStats()
+        self.stops = StopList(config.stop_check_interval, sessionmaker)
         self.lanes: dict[int, ChatLane] = {}
         self.writes = OutboxWrites()
         self.in_memory = 0
@@ -220,6 +222,7 @@ class Sender:
             if self._ready and self.in_flight < self.config.concurrency:
                 wait = self.pacer.overall_wait(now)
                 if wait <= 0:
+                    await self.stops.refresh_if_due(now, self.stats.claimed, self.lanes)
                     self._dispatch_one(now)
                     continue
                 timeout = wait
@@ -252,8 +255,10 @@ class Sender:
         if lane is None or lane.busy or not lane.rows or lane.head() != (priority, row_id):
             return  # a stale entry: the lane was rescheduled, closed or already sent
         _, _, row = heapq.heappop(lane.rows)
-        lane.busy = True
         self.in_memory -= 1
+        if self.stops.dropped(row, self.record_cancelled):  # its alert was stopped: not sent
+            return self._lane_done(lane)
+        lane.busy = True
         self.in_flight += 1
         self.pacer.take_overall(now)
         self.pacer.take_chat(chat_id, group=lane.group, now=now)
@@ -280,13 +285,16 @@ class Sender:
             decision = react(outcome, row, config=self.config, now=utcnow(), rng=self.rng)
             self._apply(decision, lane, row)
         finally:
-            lane.busy = False
-            if lane.rows and self.lanes.get(lane.chat_id) is lane:
-                self._schedule(lane, self.clock())
-            elif not lane.rows and self.lanes.get(lane.chat_id) is lane:
-                del self.lanes[lane.chat_id]
-                self._room.set()
-            self._wake.set()
+            self._lane_done(lane)
+
+    def _lane_done(self, lane: ChatLane) -> None:  # its row went or was dropped
+        lane.busy = False
+        if lane.rows and self.lanes.get(lane.chat_id) is lane:
+            self._schedule(lane, self.clock())
+        elif not lane.rows and self.lanes.get(lane.chat_id) is lane:
+            del self.lanes[lane.chat_id]
+            self._room.set()
+        self._wake.set()
 
     # ------------------------------------------------------------------- recording
     def _apply(self, decision: Decision, lane: ChatLane, row: Claimed) -> None:

@@ -5,8 +5,8 @@ for none; it is part of the outbox key, so a digest split across threads is queu
 part and thread. `forum_routes` says which thread of a forum supergroup receives a topic's
 digest, every digest, or breaking alerts (set with /here inside the thread).
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 00:00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
