@@ -55,7 +55,7 @@ from bot.handlers.desk_alerts import (
     alert_confirm_button,
     alert_discard_button,
 )
-from bot.handlers.desk_opml import opml_document
+from bot.handlers.desk_opml import OPML_FILES, opml_document
 from bot.handlers.desk_sources import (
     source_list_button,
     source_pause_button,
@@ -183,13 +183,7 @@ def register_handlers(application: NewsApplication) -> None:
     )
     application.add_handler(CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}$"))
     application.add_handler(CommandHandler("stats", stats_command))
-    application.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE
-            & (filters.Document.FileExtension("opml") | filters.Document.MimeType("text/x-opml")),
-            opml_document,
-        )
-    )
+    application.add_handler(MessageHandler(OPML_FILES, opml_document))
     application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # A command no handler above took: point to /help (in groups only when addressed to us).

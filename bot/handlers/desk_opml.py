@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import filters
 
 from bot.context import NewsContext
 from bot.handlers.desk_access import desk_role
 from digests.desk.opml import MAX_OPML_BYTES, MAX_OPML_FEEDS, export_opml, import_opml
 from digests.models import utcnow
 
+# What app.py routes here: an .opml document in a private chat.
+OPML_FILES = filters.ChatType.PRIVATE & (
+    filters.Document.FileExtension("opml") | filters.Document.MimeType("text/x-opml")
+)
 # The reply lists this many of each kind; the counts at its top cover them all.
 SHOWN = 15
 

@@ -42,7 +42,6 @@ from digests.delivery.sender.react import (
     PauseBot,
     RecordSent,
     ResendAsPlainText,
-    ResendInGeneral,
     RetryAt,
     StopSending,
     react,
@@ -321,7 +320,7 @@ class Sender:
                     {"b_chat": lane.chat_id, "b_new": new_chat_id, "b_at": now}
                 )
                 self._requeue(lane, row)
-            case ResendAsPlainText(payload=payload, note=note, reason=reason):
+            case ResendAsPlainText(payload=payload, note=note, reason=reason, code=code):
                 stats.plain_text += 1
                 # Loud on purpose: a message that does not parse is a template bug to fix.
                 logger.error(
@@ -329,12 +328,7 @@ class Sender:
                     "sending it as plain text: %s",
                     *(row.id, row.kind, row.ref, row.part, reason),
                 )
-                row.payload, row.note, row.note_code = dict(payload), note, FailureCode.PLAIN_TEXT
-                self._requeue(lane, row)
-            case ResendInGeneral(payload=payload, note=note):
-                # Recorded sent with code thread_gone: the desk's job then drops the route
-                # and tells the chat's admins (digests/desk/threads.py).
-                row.payload, row.note, row.note_code = dict(payload), note, FailureCode.THREAD_GONE
+                row.payload, row.note, row.note_code = dict(payload), note, code
                 self._requeue(lane, row)
             case RetryAt(at=at, attempts=attempts, code=code, reason=reason):
                 stats.retried += 1

@@ -4,7 +4,7 @@ RecordSent         done: keep the message id (and a note when it went differentl
 PauseBot           429: the whole bot waits `seconds`, then the message goes again
 FollowMigration    the group is a supergroup now: remember its id, send there
 ResendAsPlainText  the HTML did not parse: send this payload instead
-ResendInGeneral    the forum thread is deleted or closed: send to the General thread
+                   (or, code thread_gone, the forum thread is gone: send it to General)
 RetryAt            transient: try again at `at`, attempts bounded
 Fail               will never succeed as it is: record why
 CloseChat          blocked, kicked or gone: fail this row, cancel the chat's others
@@ -67,19 +67,14 @@ class FollowMigration:
 
 @dataclass(frozen=True)
 class ResendAsPlainText:
-    """The HTML did not parse (a template bug): send `payload` instead, keeping `note`."""
+    """The HTML did not parse (a template bug): send `payload` instead, keeping `note`. With
+    `code` thread_gone: the forum thread is deleted or closed, `payload` goes to General (the
+    row ends sent with that code; digests/desk/threads.py then tells the forum's admins)."""
 
     payload: Mapping[str, Any]
     note: str
     reason: str
-
-
-@dataclass(frozen=True)
-class ResendInGeneral:
-    """The forum thread is deleted or closed: send `payload` (no thread) instead."""
-
-    payload: Mapping[str, Any]
-    note: str
+    code: FailureCode = FailureCode.PLAIN_TEXT
 
 
 @dataclass(frozen=True)
@@ -128,7 +123,6 @@ Decision = (
     | PauseBot
     | FollowMigration
     | ResendAsPlainText
-    | ResendInGeneral
     | RetryAt
     | Fail
     | CloseChat
@@ -158,7 +152,8 @@ def react(
             return Fail(attempts, code, reason)
         return ResendAsPlainText(as_plain_text(row.payload), PLAIN_TEXT_NOTE + reason, reason)
     if verdict is Verdict.THREAD_GONE:
-        return ResendInGeneral(without_thread(row.payload), GENERAL_NOTE + reason)
+        payload = without_thread(row.payload)
+        return ResendAsPlainText(payload, GENERAL_NOTE + reason, reason, FailureCode.THREAD_GONE)
     if verdict is Verdict.CHAT_CLOSED:
         assert outcome.chat_status is not None
         return CloseChat(outcome.chat_status, attempts, code, reason)
