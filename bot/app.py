@@ -55,6 +55,7 @@ from bot.handlers.desk_alerts import (
     alert_confirm_button,
     alert_discard_button,
 )
+from bot.handlers.desk_opml import OPML_FILES, opml_document
 from bot.handlers.desk_sources import (
     source_list_button,
     source_pause_button,
@@ -72,6 +73,7 @@ from bot.handlers.filters import (
     filters_command,
     include_command,
 )
+from bot.handlers.forum import here_command
 from bot.handlers.inline import inline_search
 from bot.handlers.lookups import (
     LATEST_PAGE,
@@ -108,6 +110,8 @@ from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.editions.layout import RELATED_CALLBACK
 from digests.ingest.catalog import load_catalog, sync_catalog
+from digests.models import utcnow
+from digests.readers.bot_identity import remember_bot_username
 from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -143,6 +147,7 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
+    application.add_handler(CommandHandler("here", here_command))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
     application.add_handler(CommandHandler("digest", digest_command))
     application.add_handler(CommandHandler("latest", latest_command))
@@ -184,6 +189,7 @@ def register_handlers(application: NewsApplication) -> None:
         CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}(:|$)")
     )
     application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(MessageHandler(OPML_FILES, opml_document))
     application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
     # A command no handler above took: point to /help (in groups only when addressed to us).
@@ -225,6 +231,10 @@ async def open_services(application: NewsApplication) -> None:
     catalog = load_catalog(services.settings.config_path)
     async with session_scope(services.sessionmaker) as session:
         await sync_catalog(session=session, catalog=catalog)
+        if application.bot.username:  # for `newsbot links`
+            await remember_bot_username(
+                session=session, username=application.bot.username, now=utcnow()
+            )
     open_content(services)
     services.menu = build_menus(services.renderer)
     await publish_menus(application.bot, services.menu, services.renderer.default_language)

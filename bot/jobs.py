@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime
 
 from bot.context import NewsContext, Services
+from digests.desk.threads import retire_gone_threads
 from digests.editions.assemble import Limits
 from digests.editions.build import BuildCache, BuildOptions, BuildReport, build_due_editions
 from digests.ingest.poll import poll_due_sources
@@ -47,6 +48,8 @@ async def build_digests(context: NewsContext) -> None:
         total.add(report)
         if report.chats < options.batch_size:
             break
+    async with context.session() as session:  # forum threads gone since the last run
+        await retire_gone_threads(session=session, renderer=context.services.renderer, now=now)
     if total.chats:
         DIGESTS_BUILT.inc(total.chats)
         DIGEST_BUILD_SECONDS.observe(time.perf_counter() - started)

@@ -28,19 +28,26 @@ def topics_keyboard(states: Sequence[TopicState], *, columns: int = 2) -> Inline
 SETTINGS = "st:"
 
 
-def settings_keyboard(labels: dict[str, str]) -> InlineKeyboardMarkup:
-    """The /settings screen's buttons; labels come rendered from a template."""
+def settings_keyboard(
+    labels: dict[str, str], *, picker: Sequence[tuple[int, str]] = (), channel: bool = False
+) -> InlineKeyboardMarkup:
+    """The /settings screen's buttons; labels come rendered from a template. A private chat's
+    own screen lists the channels its user connected; a channel's screen leads back."""
 
     def button(key: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(labels[key], callback_data=f"{SETTINGS}{key}")
 
-    return InlineKeyboardMarkup(
-        [
-            [button("times"), button("tz")],
-            [button("freq"), button("alerts")],
-            [button("quiet"), button("previews")],
-        ]
-    )
+    rows = [
+        [button("times"), button("tz")],
+        [button("freq"), button("alerts")],
+        [button("quiet"), button("previews")],
+    ]
+    for row_id, title in picker:
+        text = f"{labels['channel']} {title}"[:64]
+        rows.append([InlineKeyboardButton(text, callback_data=f"{SETTINGS}ch:{row_id}")])
+    if channel:
+        rows.append([button("me")])
+    return InlineKeyboardMarkup(rows)
 
 
 def frequency_keyboard(labels: dict[str, str]) -> InlineKeyboardMarkup:

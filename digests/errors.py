@@ -9,6 +9,7 @@ UserError
  ├── AlertTextError     an alert as typed: no text, link=javascript:…, 5,000 characters
  ├── AlertStateError    an alert not in a state for it: no alert #99, confirmed already
  ├── RoleError          an editor change: an owner already, not an editor, no user id
+ ├── ChannelError       /settings @channel: no such channel connected, not its admin
  ├── FilterLimit        a 21st keyword filter
  ├── SourceError        not a feed URL, no such file, a duplicate, no source #7
  │    └── UnknownTopics "astrology" (it carries the topics there are)
@@ -101,6 +102,12 @@ class RoleError(UserError):
     codes = frozenset(
         {"admins_usage", "already_owner", "already_editor", "owner_fixed", "not_editor"}
     )
+
+
+class ChannelError(UserError):
+    """A channel's settings asked for from a private chat by someone who may not, or none."""
+
+    codes = frozenset({"unknown_channel", "not_channel_admin"})
 
 
 class FilterLimit(UserError):

@@ -18,6 +18,8 @@ from bot.cli.db import db
 from bot.cli.demo import demo
 from bot.cli.desk import stats
 from bot.cli.editions import preview
+from bot.cli.links import links
+from bot.cli.opml import sources_export, sources_import
 from bot.cli.related import related
 from bot.cli.sending import send
 from digests import __version__
@@ -112,8 +114,10 @@ def run(settings: Settings, apply: bool | None) -> None:
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).
-for command in (run, db, preview, ingest, sources, topics, send, stats, demo, related):
+for command in (run, db, preview, ingest, sources, topics, send, stats, demo, related, links):
     cli.add_command(command)
+sources.add_command(sources_import)
+sources.add_command(sources_export)
 
 
 def main() -> None:

@@ -111,6 +111,23 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
                 self._usernames[username.lower()] = chat.id
             return chat
 
+    def create_forum_topic(self, chat_id: int) -> int:
+        """Make ``chat_id`` a forum supergroup with one more open thread; its thread id."""
+        with self._lock:
+            chat = self.set_chat(chat_id, "supergroup", is_forum=True)
+            thread_id = chat.take_message_id()  # a thread's id is its first message's
+            chat.threads[thread_id] = True
+            return thread_id
+
+    def close_forum_topic(self, chat_id: int, thread_id: int, *, delete: bool = False) -> None:
+        """Close a thread (sends answer TOPIC_CLOSED) or delete it (message thread not found)."""
+        with self._lock:
+            threads = self._chat(chat_id).threads
+            if delete:
+                threads.pop(thread_id, None)
+            else:
+                threads[thread_id] = False
+
     def set_member(self, chat_id: int, user_id: int, status: str) -> None:
         """Set what getChatMember answers for ``user_id`` in ``chat_id`` (default "member")."""
         with self._lock:

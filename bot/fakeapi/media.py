@@ -36,6 +36,7 @@ class FileRegistry:
 
     def __init__(self) -> None:
         self._by_id: dict[str, Any] = {}
+        self._content: dict[str, bytes] = {}
         self._counter = 0
 
     def resolve(self, kind: str, media: Any) -> Any:
@@ -75,4 +76,22 @@ class FileRegistry:
             if meta.get("mime_type") and kind != "sticker":
                 obj["mime_type"] = meta["mime_type"]
         self._by_id[file_id] = value
+        if isinstance(meta.get("content"), bytes):
+            self._content[file_id] = meta["content"]
         return value
+
+    def file(self, file_id: Any) -> JSON:
+        """getFile: the File object, with a download path when the content is known."""
+        if not isinstance(file_id, str) or file_id not in self._by_id:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        known = self._by_id[file_id]
+        obj = dict(known[-1] if isinstance(known, list) else known)
+        file: JSON = {"file_id": file_id, "file_unique_id": obj["file_unique_id"]}
+        if file_id in self._content:
+            file["file_size"] = len(self._content[file_id])
+            file["file_path"] = f"files/{file_id}"
+        return file
+
+    def download(self, path: str) -> bytes | None:
+        """The bytes at a download path getFile gave, or None (Telegram's 404)."""
+        return self._content.get(path.removeprefix("files/"))

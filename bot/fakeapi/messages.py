@@ -48,6 +48,16 @@ MEDIA_FIELDS = tuple(MEDIA_KINDS.values())
 _CONTENT_FIELDS = ("text", "entities", "caption", "caption_entities", *MEDIA_FIELDS)
 
 
+def check_thread(chat: ChatState, thread_id: Any) -> None:
+    """A forum thread a message goes to must exist and be open, as on Telegram."""
+    if not thread_id:
+        return
+    if not chat.is_forum or thread_id not in chat.threads:
+        raise ApiError(400, "Bad Request: message thread not found")
+    if not chat.threads[thread_id]:
+        raise ApiError(400, "Bad Request: TOPIC_CLOSED")
+
+
 def check_markup(markup: Any) -> JSON | None:
     """Validate reply_markup like Telegram; return the inline keyboard to echo, if any."""
     if markup is None:
@@ -147,6 +157,7 @@ class MessagesMixin:
 
     def _store(self, chat: ChatState, params: JSON, method: str, content: JSON, plain: str) -> JSON:
         """Create, store and record a message the bot sends to ``chat``."""
+        check_thread(chat, params.get("message_thread_id"))
         markup = check_markup(params.get("reply_markup"))
         reply_to = self._reply_to(chat, params)
         message_id = chat.take_message_id()

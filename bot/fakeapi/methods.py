@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 
 from .faults import ApiError
@@ -26,6 +27,7 @@ class MethodsMixin:
     """getMe, commands, descriptions, chats and queries; state lives in FakeBotAPI."""
 
     bot_user: JSON
+    _lock: threading.RLock
     _users: dict[int, JSON]
     _usernames: dict[str, int]
     _open_queries: set[str]
@@ -118,6 +120,16 @@ class MethodsMixin:
         if p.get("chat_id") is None:
             return self.default_menu_button
         return self._target_chat(p).menu_button or self.default_menu_button
+
+    def _api_getFile(self, p: JSON) -> JSON:
+        return self._files.file(p.get("file_id"))
+
+    def download_file(self, url: str) -> bytes | None:
+        """The content at a /file/bot<token>/<path> URL, None when there is none."""
+        _, _, rest = url.partition("/file/bot")
+        _, _, path = rest.partition("/")
+        with self._lock:
+            return self._files.download(path)
 
     def _api_getChat(self, p: JSON) -> JSON:
         chat_id = p.get("chat_id")

@@ -73,7 +73,8 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         """Answer one request from the fake; injected transport faults raise PTB errors."""
         if "/file/bot" in url:
-            return 404, _FILE_NOT_FOUND  # file downloads are not emulated
+            content = self.api.download_file(url)
+            return (404, _FILE_NOT_FOUND) if content is None else (200, content)
         endpoint = url.rsplit("/", 1)[-1]
         try:
             body = await self.api.handle_async(

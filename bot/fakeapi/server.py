@@ -189,7 +189,12 @@ class FakeBotAPIServer:
         )
 
     async def _file(self, request: web.Request) -> web.Response:
-        return web.Response(body=_NOT_FOUND, status=404, content_type=_JSON_CONTENT)
+        if self.token is not None and request.match_info["token"] != self.token:
+            return web.Response(body=_UNAUTHORIZED, status=401, content_type=_JSON_CONTENT)
+        content = self.api.download_file(str(request.url.path))
+        if content is None:
+            return web.Response(body=_NOT_FOUND, status=404, content_type=_JSON_CONTENT)
+        return web.Response(body=content, content_type="application/octet-stream")
 
     async def _stall(self, seconds: float) -> None:
         assert self._closing is not None

@@ -50,6 +50,7 @@ class ChatState:
     blocked: Fault | None = None  # answered to every send, if set
     migrated_to: int | None = None
     menu_button: JSON | None = None
+    threads: dict[int, bool] = field(default_factory=dict)  # forum thread id -> open?
 
     def take_message_id(self) -> int:
         """Allocate the next message id; bot and user messages share one sequence."""

@@ -36,8 +36,8 @@ class UpdatesMixin:
     _calls_changed: Notifier
     _chat: Callable[[int | str], ChatState]  # FakeBotAPI._chat
     set_chat: Callable[..., ChatState]  # FakeBotAPI.set_chat
-    migrate: Callable[[int, int], None]  # FakeBotAPI.migrate
     _files: FileRegistry
+    migrate: Callable[[int, int], None]  # FakeBotAPI.migrate
 
     def _init_updates(self) -> None:
         self._open_queries: set[str] = set()
@@ -157,8 +157,10 @@ class UpdatesMixin:
         language_code: str | None = "en",
         chat_type: str | None = None,
         reply_to_message_id: int | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
-        """Queue a text message from a user (private chat unless ``chat_id`` says otherwise).
+        """Queue a text message from a user (private chat unless ``chat_id`` says otherwise),
+        inside a forum thread when ``thread_id`` is given.
 
         A leading ``/command`` or ``/command@botname`` gets its bot_command entity.
         """
@@ -171,6 +173,7 @@ class UpdatesMixin:
             | {"language_code": language_code},
             chat_type=chat_type,
             reply_to_message_id=reply_to_message_id,
+            thread_id=thread_id,
         )
 
     def user_photo(
@@ -210,6 +213,7 @@ class UpdatesMixin:
         chat_type: str | None = None,
         reply_to_message_id: int | None = None,
         entities_key: str = "entities",
+        thread_id: int | None = None,
     ) -> JSON:
         with self._lock:
             sender = self._remember_user(user_id, **user)
@@ -225,6 +229,32 @@ class UpdatesMixin:
                 fields[entities_key] = [{"type": "bot_command", "offset": 0, "length": length}]
             if reply_to_message_id is not None and reply_to_message_id in chat.messages:
                 fields["reply_to_message"] = chat.messages[reply_to_message_id]
+            if thread_id is not None:
+                fields.update(message_thread_id=thread_id, is_topic_message=True)
+            message = self._incoming(chat, **fields)
+        return self.push_update({"message": message})
+
+    def user_document(
+        self,
+        content: bytes,
+        filename: str,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        first_name: str = "Ada",
+        language_code: str | None = "en",
+    ) -> JSON:
+        """Queue a document a user sends; getFile and the file download then serve it."""
+        with self._lock:
+            user = self._remember_user(user_id, first_name, language_code=language_code)
+            chat = self._chat(user_id if chat_id is None else chat_id)
+            upload = {"filename": filename, "size": len(content), "content": content}
+            document = self._files.resolve("document", upload | {"mime_type": mime_type})
+            fields: JSON = {"from": user, "chat": chat.json(), "document": document}
+            if caption is not None:
+                fields["caption"] = caption
             message = self._incoming(chat, **fields)
         return self.push_update({"message": message})
 

@@ -15,6 +15,7 @@ from bot.desk_keyboards import (
     sources_keyboard,
 )
 from bot.handlers.desk_access import Press, desk_press, desk_role
+from bot.handlers.desk_opml import send_opml_export
 from bot.keyboards import parse_labels
 from digests.desk.sources_admin import (
     add_source,
@@ -58,7 +59,8 @@ async def _listing(
 
 
 async def sources_command(update: Update, context: NewsContext) -> None:
-    """/sources lists sources with their health; /sources add <url> [topics] adds one."""
+    """/sources lists sources with their health; /sources add <url> [topics] adds one;
+    /sources export sends them as an OPML file."""
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
@@ -67,6 +69,9 @@ async def sources_command(update: Update, context: NewsContext) -> None:
     if not await desk_role(update, context, action):
         return
     language = context.language_for(user.language_code)
+    if args == ["export"]:
+        await send_opml_export(update, context)
+        return
     if not args:
         text, markup = await _listing(context, language)
         await message.reply_text(text, reply_markup=markup)

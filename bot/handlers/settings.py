@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 
 from bot.context import NewsContext
 from bot.editing import edit_pressed
+from bot.handlers.channel_settings import pick_channel, settings_target
 from bot.keyboards import (
     SETTINGS,
     frequency_keyboard,
@@ -39,11 +40,13 @@ DAILY_CHOICES = chat_settings.FREQUENCY_CHOICES - {"weekly"}  # weekly asks for 
 
 async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: str = "") -> None:
     async with context.session() as session:
-        chat = await context.current_chat(session, update)
-        view, language = chat_settings.view_of(chat), chat.language
-    text = context.render("settings/screen.html", language=language, view=view, notice=notice)
+        target = await settings_target(session, update, context)
+        view, language = chat_settings.view_of(target.chat), target.language
+    text = context.render(
+        "settings/screen.html", language=language, view=view, notice=notice, channel=target.channel
+    )
     labels = parse_labels(context.render("settings/buttons.txt", language=language, view=view))
-    markup = settings_keyboard(labels)
+    markup = settings_keyboard(labels, picker=target.picker, channel=target.channel is not None)
     query = update.callback_query
     if edit and query is not None:
         await edit_pressed(query, text, markup)
@@ -52,8 +55,11 @@ async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: s
 
 
 async def show_settings(update: Update, context: NewsContext) -> None:
-    """/settings: the current settings with a button for each."""
+    """/settings: the current settings with a button for each; /settings @channel (in a
+    private chat) those of a channel its user connected or administers."""
     await forget_question(update, context)
+    if chat_of(update).type == ChatType.PRIVATE:  # a plain /settings is the chat's own again
+        await pick_channel(update, context, context.args[0] if context.args else "me")
     await _screen(update, context, edit=False)
 
 
@@ -69,10 +75,15 @@ async def settings_button(update: Update, context: NewsContext) -> None:
         text = context.render("groups/admins_only.html", language=language)
         await query.answer(text, show_alert=True)
         return
+    if action.startswith("ch:") or action == "me":  # the channel picker
+        await pick_channel(update, context, action)
+        await query.answer()
+        await _screen(update, context, edit=True)
+        return
     await query.answer()
     async with context.session() as session:
-        chat = await context.current_chat(session, update)
-        language, now = chat.language, utcnow()
+        target = await settings_target(session, update, context)
+        chat, language, now = target.chat, target.language, utcnow()
         if action == "alerts":
             chat_settings.toggle_alerts(chat)
         elif action == "previews":
@@ -170,8 +181,8 @@ async def setting_text(update: Update, context: NewsContext) -> None:
     location = message.location
     # A PreferenceError leaves the question open: the reader may simply try again.
     async with context.session() as session:
-        chat = await context.current_chat(session, update)
-        language, now = chat.language, utcnow()
+        target = await settings_target(session, update, context)
+        chat, language, now = target.chat, target.language, utcnow()
         if field == "times":
             chat_settings.set_digest_times(chat, parse_digest_times(message.text or ""), now=now)
         elif field == "tz" and location is not None:

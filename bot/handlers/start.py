@@ -15,6 +15,7 @@ from digests.desk.roles import role_of
 from digests.editions.layout import RELATED_PAYLOAD
 from digests.models import ChatType, utcnow
 from digests.readers.chats import ChatInfo, register_chat
+from digests.readers.deeplinks import campaign_of
 from digests.readers.subscriptions import start_following, subscribe_from_payload, topic_states
 
 RELATED_PAYLOAD_PATTERN = re.compile(rf"^{RELATED_PAYLOAD}\d{{1,18}}$")
@@ -53,7 +54,7 @@ async def start(update: Update, context: NewsContext) -> None:
             language=language,
             timezone=context.settings.default_timezone,
             now=utcnow(),
-            campaign=campaign,
+            campaign=campaign_of(campaign) if campaign else None,
         )
         chat_language = registration.chat.language
         # A deep link naming topics subscribes in one tap (the payload is also the campaign);

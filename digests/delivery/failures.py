@@ -50,6 +50,8 @@ class FailureCode(StrEnum):
     BAD_HTML = "bad_html"  # the HTML did not parse
     PLAIN_TEXT = "plain_text"  # sent, as plain text, after its HTML did not parse
     TOO_LONG = "too_long"  # text or caption over Telegram's limit
+    # A forum thread deleted or closed: sent to the General thread instead.
+    THREAD_GONE = "thread_gone"
     BAD_REQUEST = "bad_request"  # any other 400
     TOKEN_REJECTED = "token_rejected"  # 401/404: the bot token is not valid
     OTHER = "other"  # anything else, and rows stored before codes existed
@@ -66,6 +68,9 @@ _FORBIDDEN = (
 )
 _BAD_REQUEST = (
     ("can't parse entities", FailureCode.BAD_HTML),
+    ("message thread not found", FailureCode.THREAD_GONE),
+    ("topic_closed", FailureCode.THREAD_GONE),
+    ("topic_deleted", FailureCode.THREAD_GONE),
     ("message is not modified", FailureCode.NOT_MODIFIED),
     ("chat not found", FailureCode.CHAT_NOT_FOUND),
     ("group chat was deleted", FailureCode.CHAT_NOT_FOUND),

@@ -21,7 +21,9 @@ class OutgoingMessage:
     """A message to queue; `chat_id` is newsbot's chat row id, not Telegram's chat id.
 
     The payload holds Bot API parameters except chat_id, which the sender fills in at send
-    time, so a group that migrates to a supergroup still gets its queued messages.
+    time, so a group that migrates to a supergroup still gets its queued messages. A forum
+    thread (`thread_id`, 0 for none) is part of the row's key and goes in the payload as
+    message_thread_id.
     """
 
     chat_id: int
@@ -32,14 +34,22 @@ class OutgoingMessage:
     priority: int = Priority.DIGEST
     method: str = "sendMessage"
     not_before: datetime | None = None
+    thread_id: int = 0
+
+
+def _payload(message: OutgoingMessage) -> dict[str, Any]:
+    if not message.thread_id:
+        return message.payload
+    return {**message.payload, "message_thread_id": message.thread_id}
 
 
 async def enqueue(
     *, session: AsyncSession, messages: Sequence[OutgoingMessage], now: datetime
 ) -> None:
-    """Queue messages; one already queued (same kind, ref, chat and part) is left as it is."""
+    """Queue messages; one already queued (same kind, ref, chat, thread and part) is left as
+    it is."""
     statement = upsert_into(session, Delivery).on_conflict_do_nothing(
-        index_elements=["kind", "ref", "chat_id", "part"]
+        index_elements=["kind", "ref", "chat_id", "thread_id", "part"]
     )
     for start in range(0, len(messages), CHUNK):
         rows = [
@@ -48,8 +58,9 @@ async def enqueue(
                 "kind": message.kind,
                 "ref": message.ref,
                 "part": message.part,
+                "thread_id": message.thread_id,
                 "method": message.method,
-                "payload": message.payload,
+                "payload": _payload(message),
                 "priority": int(message.priority),
                 "status": DeliveryStatus.PENDING,
                 "attempts": 0,

@@ -34,6 +34,7 @@ from digests.models import (
 )
 from digests.models.desk import alert_ref
 from digests.readers.filters import filters_of
+from digests.readers.forum import ALERTS, routes_of
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
 from digests.text.telegram_html import CAPTION_LIMIT, MESSAGE_LIMIT, visible_length
@@ -267,7 +268,9 @@ def alert_payload(text: str, link: str | None, chat: Chat, now: datetime) -> dic
     }
 
 
-def alert_messages(alert: Alert, text: str, chat: Chat, now: datetime) -> list[OutgoingMessage]:
+def alert_messages(
+    alert: Alert, text: str, chat: Chat, now: datetime, *, thread_id: int = 0
+) -> list[OutgoingMessage]:
     """One chat's copy: the text; the photo with the text as its caption; or, when the text
     is too long for a caption, the photo and then the text (parts 0 and 1, in that order)."""
     payload = alert_payload(text, alert.link, chat, now)
@@ -281,6 +284,7 @@ def alert_messages(alert: Alert, text: str, chat: Chat, now: datetime) -> list[O
             part=part,
             priority=Priority.ALERT,
             method=method,
+            thread_id=thread_id,
         )
 
     if alert.photo_file_id is None:
@@ -311,6 +315,11 @@ async def confirm_alert(
     texts: dict[str, str] = {}
     total, last_id = 0, 0
     query = _recipients(alert.audience, alert.topic_id).order_by(Chat.id).limit(BATCH)
+    # Forums that route alerts to a thread (a handful of rows, read once).
+    threads = {
+        chat_id: routes[ALERTS]
+        for chat_id, routes in (await routes_of(session=session, target=ALERTS)).items()
+    }
     while True:
         chats: Sequence[Chat] = (await session.scalars(query.where(Chat.id > last_id))).all()
         if not chats:
@@ -322,7 +331,9 @@ async def confirm_alert(
                 continue  # the reader's /exclude filters leave it out
             if chat.language not in texts:
                 texts[chat.language] = alert_text(renderer, alert, chat.language)
-            messages += alert_messages(alert, texts[chat.language], chat, now)
+            messages += alert_messages(
+                alert, texts[chat.language], chat, now, thread_id=threads.get(chat.id, 0)
+            )
             total += 1
         await enqueue(session=session, messages=messages, now=now)
         last_id = chats[-1].id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from digests.db import is_postgres
 from digests.delivery.failures import FailureCode, read_code
+from digests.desk.retention import Retention, collect_retention
 from digests.models import (
     Chat,
     ChatEvent,
@@ -40,6 +41,8 @@ class Stats:
     sent: list[int]
     failed: list[int]
     failures: list[tuple[FailureCode, int]]
+    # Joins per campaign over 90 days, and how many stayed 7 and 30 days (desk/retention.py).
+    retention: list[Retention] = field(default_factory=list)
 
     @property
     def total_joins(self) -> int:
@@ -150,4 +153,5 @@ async def collect_stats(*, session: AsyncSession, now: datetime, days: int = 14)
         sent=sent.get("all", [0] * days),
         failed=failed.get("all", [0] * days),
         failures=sorted(reasons.items(), key=lambda item: (-item[1], item[0])),
+        retention=await collect_retention(session=session, now=now),
     )

@@ -31,8 +31,9 @@ from digests.editions.plan import (
     plan_advances,
     plan_batch,
 )
-from digests.models import Chat, ChatStatus, Edition
+from digests.models import Chat, ChatStatus, ChatType, Edition
 from digests.readers.filters import filters_of
+from digests.readers.forum import routes_of
 from digests.text.render import Renderer
 
 __all__ = [
@@ -141,7 +142,11 @@ async def build_due_editions(
     chat_ids = [chat.id for chat in claimed]
     topics_by_chat = await digest_topics(session=session, chat_ids=chat_ids)
     filters_by_chat = await filters_of(session=session, chat_ids=chat_ids)
-    plan = plan_batch(claimed, topics_by_chat, now=now, filters_by_chat=filters_by_chat)
+    forums = [chat.id for chat in claimed if chat.type is ChatType.SUPERGROUP]
+    routes = await routes_of(session=session, chat_ids=forums) if forums else {}
+    plan = plan_batch(
+        claimed, topics_by_chat, now=now, filters_by_chat=filters_by_chat, routes_by_chat=routes
+    )
     composed = await _compose_audiences(
         session=session, renderer=renderer, plan=plan, options=options, cache=cache
     )

@@ -17,6 +17,7 @@ from digests.editions.compose import Audience, ComposedEdition
 from digests.editions.layout import DigestPart, related_buttons
 from digests.models import ChatType, DeliveryKind, Frequency, Priority
 from digests.readers.filters import FilterSet
+from digests.readers.forum import split_by_thread
 from digests.readers.schedule import next_digest_at
 
 # Claim a digest this long after its moment, so articles stored in a transaction that was
@@ -45,10 +46,12 @@ class DueChat:
 
 @dataclass(frozen=True, slots=True)
 class PlannedEdition:
-    """A due chat and the audience it reads; None when it follows no topic (nothing to send)."""
+    """A due chat and the audience it reads; None when it follows no topic (nothing to send).
+    A forum whose topics go to several threads has one per thread."""
 
     chat: DueChat
     audience: Audience | None
+    thread_id: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,18 +121,23 @@ def plan_batch(
     topics_by_chat: Mapping[int, tuple[int, ...]],
     *,
     now: datetime,
+    routes_by_chat: Mapping[int, Mapping[str, int]] | None = None,
     filters_by_chat: Mapping[int, FilterSet] | None = None,
 ) -> BatchPlan:
-    """Which chats are due at `now`, the audience each reads (equal ones shared), what next."""
+    """Which chats are due at `now`, the audience each reads (equal ones shared), what next.
+    A forum's routes split its topics into one audience per thread."""
     due = [chat for chat in chats if chat.scheduled_for <= now - SETTLE]
     audiences: dict[Audience, Audience] = {}
     editions = []
     for chat in due:
         topic_ids = topics_by_chat.get(chat.id, ())
-        audience = None
-        if topic_ids:
+        if not topic_ids:
+            editions.append(PlannedEdition(chat, None))
+            continue
+        routes = routes_by_chat.get(chat.id, {}) if routes_by_chat else {}
+        for thread_id, ids in split_by_thread(topic_ids, routes):
             audience = Audience(
-                topic_ids=topic_ids,
+                topic_ids=ids,
                 start=chat.window_start,
                 end=chat.scheduled_for,
                 language=chat.language,
@@ -137,7 +145,7 @@ def plan_batch(
                 filters=(filters_by_chat or {}).get(chat.id, FilterSet()),
             )
             audience = audiences.setdefault(audience, audience)
-        editions.append(PlannedEdition(chat, audience))
+            editions.append(PlannedEdition(chat, audience, thread_id))
     return BatchPlan(
         editions=tuple(editions),
         audiences=tuple(audiences),
@@ -179,10 +187,12 @@ def batch_writes(
     now: datetime,
 ) -> BatchWrites:
     """The edition rows and outbox messages of a planned batch, its audiences rendered."""
-    editions, messages = [], []
+    editions: dict[int, dict[str, Any]] = {}  # one row per chat, its threads' parts together
+    messages: list[OutgoingMessage] = []
     # The messages' payloads, shared by the batch's chats that read the same thing the same way.
     payloads: dict[tuple[Audience, bool, bool], list[dict[str, Any]]] = {}
-    for chat, audience in ((edition.chat, edition.audience) for edition in plan.editions):
+    for edition in plan.editions:
+        chat, audience = edition.chat, edition.audience
         rendering, chat_payloads = None, []
         if audience is not None:
             rendering = renderings[audience]
@@ -190,20 +200,25 @@ def batch_writes(
             if shape not in payloads:
                 payloads[shape] = _payloads(chat, rendering.parts(), bot_username)
             chat_payloads = payloads[shape]
-        editions.append(
-            {
+        article_ids = list(rendering.article_ids) if rendering else []
+        row = editions.get(chat.id)
+        if row is not None:  # another thread of the same forum
+            row["article_ids"] = row["article_ids"] + article_ids
+            row["parts"] += len(chat_payloads)
+        else:
+            editions[chat.id] = {
                 "chat_id": chat.id,
                 "scheduled_for": chat.scheduled_for,
                 "window_start": chat.window_start,
                 "window_end": chat.scheduled_for,
-                "article_ids": list(rendering.article_ids) if rendering else [],
+                "article_ids": article_ids,
                 "parts": len(chat_payloads),
                 "render_key": rendering.key if rendering else None,
                 "built_at": now,
             }
-        )
-        messages.extend(_messages(chat, digest_ref(chat.scheduled_for), chat_payloads))
-    return BatchWrites(editions=editions, messages=messages, advances=plan.advances)
+        ref = digest_ref(chat.scheduled_for)
+        messages.extend(_messages(chat, ref, chat_payloads, edition.thread_id))
+    return BatchWrites(editions=list(editions.values()), messages=messages, advances=plan.advances)
 
 
 def _payloads(
@@ -225,7 +240,9 @@ def _payloads(
     return payloads
 
 
-def _messages(chat: DueChat, ref: str, payloads: list[dict[str, Any]]) -> list[OutgoingMessage]:
+def _messages(
+    chat: DueChat, ref: str, payloads: list[dict[str, Any]], thread_id: int = 0
+) -> list[OutgoingMessage]:
     return [
         OutgoingMessage(
             chat_id=chat.id,
@@ -234,6 +251,7 @@ def _messages(chat: DueChat, ref: str, payloads: list[dict[str, Any]]) -> list[O
             part=number,
             priority=Priority.DIGEST,
             payload=payload,
+            thread_id=thread_id,
         )
         for number, payload in enumerate(payloads)
     ]

@@ -135,3 +135,21 @@ class ChatEvent(Base):
     chat_type: Mapped[str] = mapped_column(String(16))
     event: Mapped[str] = mapped_column(String(16))
     campaign: Mapped[str | None] = mapped_column(String(64))
+
+
+class ForumRoute(Base):
+    """In a forum supergroup: the thread that receives a topic's digest, all digests, or alerts.
+
+    `target` is "digests" (every digest section no topic route claims), "alerts", or
+    "topic:<topic id>".
+    """
+
+    __tablename__ = "forum_routes"
+
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[str] = mapped_column(String(32), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -64,7 +64,8 @@ class Delivery(Base):
 
     __tablename__ = "deliveries"
     __table_args__ = (
-        UniqueConstraint("kind", "ref", "chat_id", "part"),
+        # A digest split across a forum's threads is queued once per part and thread.
+        UniqueConstraint("kind", "ref", "chat_id", "thread_id", "part"),
         Index("ix_deliveries_due", "status", "priority", "next_attempt_at"),
         # /stats: failures of the last days by day and by code, from the index alone.
         Index("ix_deliveries_failures", "status", "created_at", "error_code"),
@@ -75,6 +76,8 @@ class Delivery(Base):
     kind: Mapped[DeliveryKind] = mapped_column(str_enum(DeliveryKind))
     ref: Mapped[str] = mapped_column(String(64))
     part: Mapped[int] = mapped_column(default=0)
+    # The forum thread (message_thread_id) it goes to; 0 is the chat itself or its General.
+    thread_id: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     method: Mapped[str] = mapped_column(String(32), default="sendMessage")
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     priority: Mapped[int] = mapped_column(default=Priority.DIGEST)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import struct
 import sys
 
@@ -96,6 +97,8 @@ async def test_stats_without_the_charts_extra_sends_the_figures_and_says_how(
         "Joined: 1 · left: 0",
         "Delivered: 0 · failed: 0",
         "Best campaign: no campaign (1 join)",
+        "Joins in 90 days by campaign:",
+        "no campaign: 1 joined (too recent to tell who stayed)",
         "",
         CHARTS_MISSING,
     ]
@@ -119,3 +122,57 @@ def test_newsbot_stats_chart_without_the_charts_extra(tmp_path, without_matplotl
     assert result.stdout.startswith("Stats for the last 14 days (")
     assert result.stderr == f"newsbot: {CHARTS_MISSING}\n"
     assert not chart.exists()
+
+
+async def add_joins_and_leaves(sessionmaker) -> None:
+    """footer: three joins 40 days ago (one left on day 3, one on day 20) and one 2 days ago."""
+    from datetime import timedelta
+
+    from digests.models import ChatEvent, utcnow
+
+    now = utcnow()
+    rows = [
+        (now - timedelta(days=40), 1, "join", "footer"),
+        (now - timedelta(days=40), 2, "join", "footer"),
+        (now - timedelta(days=40), 3, "join", "footer"),
+        (now - timedelta(days=37), 1, "stop", "footer"),
+        (now - timedelta(days=20), 2, "blocked", "footer"),
+        (now - timedelta(days=2), 4, "join", "footer"),
+        (now - timedelta(days=1), 5, "join", None),
+    ]
+    async with session_scope(sessionmaker) as session:
+        for at, chat, event, campaign in rows:
+            session.add(
+                ChatEvent(
+                    at=at,
+                    telegram_chat_id=chat,
+                    chat_type="private",
+                    event=event,
+                    campaign=campaign,
+                )
+            )
+
+
+FOOTER = "footer: 4 joined; stayed 7 days: 2 of 3; 30 days: 1 of 3"
+
+
+async def test_stats_show_how_many_readers_of_a_campaign_stayed(application, api, deliver):
+    await add_joins_and_leaves(services_of(application).sessionmaker)
+
+    await deliver(api.user_message("/stats"))
+
+    caption = api.sent_messages(chat_id=OWNER)[-1]["caption"]
+    assert "Joins in 90 days by campaign:" in caption
+    assert FOOTER in caption
+    assert "no campaign: 1 joined (too recent to tell who stayed)" in caption
+
+
+async def test_newsbot_stats_shows_the_same_retention(tmp_path, settings, sessionmaker):
+    await add_joins_and_leaves(sessionmaker)
+    result = await asyncio.to_thread(
+        newsbot, "stats", cwd=tmp_path, DATABASE_URL=settings.database_url
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    heading = lines.index("Joins in 90 days by campaign, and how many stayed")
+    assert lines[heading + 1] == FOOTER

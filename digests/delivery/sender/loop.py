@@ -320,7 +320,7 @@ class Sender:
                     {"b_chat": lane.chat_id, "b_new": new_chat_id, "b_at": now}
                 )
                 self._requeue(lane, row)
-            case ResendAsPlainText(payload=payload, note=note, reason=reason):
+            case ResendAsPlainText(payload=payload, note=note, reason=reason, code=code):
                 stats.plain_text += 1
                 # Loud on purpose: a message that does not parse is a template bug to fix.
                 logger.error(
@@ -328,7 +328,7 @@ class Sender:
                     "sending it as plain text: %s",
                     *(row.id, row.kind, row.ref, row.part, reason),
                 )
-                row.payload, row.note, row.note_code = dict(payload), note, FailureCode.PLAIN_TEXT
+                row.payload, row.note, row.note_code = dict(payload), note, code
                 self._requeue(lane, row)
             case RetryAt(at=at, attempts=attempts, code=code, reason=reason):
                 stats.retried += 1

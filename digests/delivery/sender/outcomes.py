@@ -26,6 +26,7 @@ class Verdict(StrEnum):
     FLOOD = "flood"  # 429: the whole bot waits retry_after, then the message goes again
     MIGRATED = "migrated"  # the group became a supergroup: new chat id, send again
     PLAIN_TEXT = "plain_text"  # the HTML did not parse: send again as plain text
+    THREAD_GONE = "thread_gone"  # the forum thread is deleted or closed: send to General
     CHAT_CLOSED = "chat_closed"  # blocked, kicked or gone: cancel everything for the chat
     FAILED = "failed"  # will never succeed as it is: record the reason
     FATAL = "fatal"  # the bot itself is unusable (token rejected): stop sending
@@ -90,6 +91,8 @@ def outcome_of_error(error: Exception, method: str, payload: dict[str, Any]) -> 
         return Outcome(Verdict.CHAT_CLOSED, code=code, reason=reason, chat_status=closes_as)
     if code is FailureCode.BAD_HTML:
         return Outcome(Verdict.PLAIN_TEXT, code=code, reason=reason)
+    if code is FailureCode.THREAD_GONE and "message_thread_id" in payload:
+        return Outcome(Verdict.THREAD_GONE, code=code, reason=reason)
     if code is FailureCode.NOT_MODIFIED:
         message_id = payload.get("message_id")
         return Outcome(Verdict.SENT, message_id=message_id, code=code, reason=reason)
@@ -102,6 +105,11 @@ def outcome_of_error(error: Exception, method: str, payload: dict[str, Any]) -> 
 def retry_delay(attempts: int, *, base: float, cap: float, rng: random.Random) -> float:
     """Seconds before attempt `attempts + 1`: exponential, capped, with jitter (0.5-1.5x)."""
     return backoff_seconds(attempts, base=base, cap=cap) * rng.uniform(0.5, 1.5)
+
+
+def without_thread(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload for the chat's General thread."""
+    return {k: v for k, v in payload.items() if k != "message_thread_id"}
 
 
 def as_plain_text(payload: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ RecordSent         done: keep the message id (and a note when it went differentl
 PauseBot           429: the whole bot waits `seconds`, then the message goes again
 FollowMigration    the group is a supergroup now: remember its id, send there
 ResendAsPlainText  the HTML did not parse: send this payload instead
+                   (or, code thread_gone, the forum thread is gone: send it to General)
 RetryAt            transient: try again at `at`, attempts bounded
 Fail               will never succeed as it is: record why
 CloseChat          blocked, kicked or gone: fail this row, cancel the chat's others
@@ -21,10 +22,17 @@ from typing import Any
 from digests.delivery.failures import FailureCode
 from digests.delivery.sender.claims import Claimed
 from digests.delivery.sender.config import SenderConfig
-from digests.delivery.sender.outcomes import Outcome, Verdict, as_plain_text, retry_delay
+from digests.delivery.sender.outcomes import (
+    Outcome,
+    Verdict,
+    as_plain_text,
+    retry_delay,
+    without_thread,
+)
 from digests.models import ChatStatus
 
 PLAIN_TEXT_NOTE = "sent as plain text after: "
+GENERAL_NOTE = "sent to the General thread after: "
 # Why rows are cancelled when newsbot already knows their chat is closed.
 CLOSED_CHAT_CODES = {
     ChatStatus.BLOCKED: FailureCode.BLOCKED,
@@ -59,11 +67,14 @@ class FollowMigration:
 
 @dataclass(frozen=True)
 class ResendAsPlainText:
-    """The HTML did not parse (a template bug): send `payload` instead, keeping `note`."""
+    """The HTML did not parse (a template bug): send `payload` instead, keeping `note`. With
+    `code` thread_gone: the forum thread is deleted or closed, `payload` goes to General (the
+    row ends sent with that code; digests/desk/threads.py then tells the forum's admins)."""
 
     payload: Mapping[str, Any]
     note: str
     reason: str
+    code: FailureCode = FailureCode.PLAIN_TEXT
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,9 @@ def react(
         if row.note_code is FailureCode.PLAIN_TEXT:  # plain text that still did not parse
             return Fail(attempts, code, reason)
         return ResendAsPlainText(as_plain_text(row.payload), PLAIN_TEXT_NOTE + reason, reason)
+    if verdict is Verdict.THREAD_GONE:
+        payload = without_thread(row.payload)
+        return ResendAsPlainText(payload, GENERAL_NOTE + reason, reason, FailureCode.THREAD_GONE)
     if verdict is Verdict.CHAT_CLOSED:
         assert outcome.chat_status is not None
         return CloseChat(outcome.chat_status, attempts, code, reason)

@@ -9,7 +9,19 @@ import pytest
 from digests.migrate import head_revision
 from tests.bot.cli.running import newsbot, newsbot_process
 
-GROUPS = ["run", "db", "preview", "ingest", "sources", "topics", "send", "stats", "demo", "related"]
+GROUPS = [
+    "run",
+    "db",
+    "preview",
+    "ingest",
+    "sources",
+    "topics",
+    "send",
+    "stats",
+    "demo",
+    "related",
+    "links",
+]
 # What `newsbot --version` must not load: together they took it from 0.1 s to 2 s.
 HEAVY_PACKAGES = {"alembic", "matplotlib", "numpy", "pydantic", "sqlalchemy", "telegram"}
 

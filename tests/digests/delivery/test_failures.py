@@ -53,7 +53,9 @@ ANSWERS = [
     ),
     (Error(400, "Bad Request: message is too long"), FailureCode.TOO_LONG),
     (Error(400, "Bad Request: not enough rights to send text messages"), FailureCode.NO_RIGHTS),
-    (Error(400, "Bad Request: message thread not found"), FailureCode.BAD_REQUEST),
+    (Error(400, "Bad Request: message thread not found"), FailureCode.THREAD_GONE),
+    (Error(400, "Bad Request: TOPIC_CLOSED"), FailureCode.THREAD_GONE),
+    (Error(400, "Bad Request: wrong parameter action in request"), FailureCode.BAD_REQUEST),
     (Error(401, "Unauthorized"), FailureCode.TOKEN_REJECTED),
 ]
 
