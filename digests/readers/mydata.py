@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.models import Chat, ConversationState, Subscription, Topic
+from digests.models import Chat, ConversationState, ForumRoute, Subscription, Topic
+from digests.readers.filters import chat_filters
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -16,7 +17,8 @@ def _when(moment: datetime | None) -> str | None:
 
 
 async def chat_data(*, session: AsyncSession, telegram_id: int) -> dict[str, Any] | None:
-    """The chat's settings, topics, join campaign and remembered state; None if unknown."""
+    """The chat's settings, topics, filters, forum threads, join campaign and remembered
+    state; None if unknown."""
     chat = await session.scalar(select(Chat).where(Chat.telegram_id == telegram_id))
     if chat is None:
         return None
@@ -25,6 +27,12 @@ async def chat_data(*, session: AsyncSession, telegram_id: int) -> dict[str, Any
         .join(Subscription, Subscription.topic_id == Topic.id)
         .where(Subscription.chat_id == chat.id)
         .order_by(Topic.position, Topic.id)
+    )
+    filters = await chat_filters(session=session, chat_id=chat.id)
+    routes = await session.execute(
+        select(ForumRoute.target, ForumRoute.thread_id)
+        .where(ForumRoute.chat_id == chat.id)
+        .order_by(ForumRoute.target)
     )
     remembered = await session.execute(
         select(ConversationState.kind, ConversationState.expires_at)
@@ -58,6 +66,8 @@ async def chat_data(*, session: AsyncSession, telegram_id: int) -> dict[str, Any
             {"slug": slug, "name": name, "digest": digest, "alerts": alerts}
             for slug, name, digest, alerts in topics
         ],
+        "filters": {"exclude": list(filters.exclude), "include": list(filters.include)},
+        "forum_threads": [{"target": target, "thread": thread} for target, thread in routes],
         "remembered": [
             {"kind": kind, "until": _when(expires_at)} for kind, expires_at in remembered
         ],

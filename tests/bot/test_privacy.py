@@ -8,6 +8,7 @@ import json
 async def test_mydata_sends_the_chats_settings_topics_and_campaign(application, api, deliver):
     await deliver(api.user_message("/start footer-box", user_id=4500))
     await deliver(api.user_message("/search trams", user_id=4500))
+    await deliver(api.user_message('/exclude football "transfer window"', user_id=4500))
     await deliver(api.user_message("/mydata", user_id=4500))
 
     [call] = api.calls_to("sendDocument")
@@ -21,6 +22,8 @@ async def test_mydata_sends_the_chats_settings_topics_and_campaign(application, 
     assert data["topics"] == [
         {"slug": "top", "name": "Top stories", "digest": True, "alerts": True}
     ]
+    assert data["filters"] == {"exclude": ["football", "transfer window"], "include": []}
+    assert data["forum_threads"] == []
     assert [entry["kind"] for entry in data["remembered"]] == ["lists", "search"]
 
 
