@@ -75,7 +75,8 @@ class Settings(BaseSettings):
     sender_backoff_max: float = Field(default=300.0, gt=0, le=86400)
     sender_request_timeout: float = Field(default=15.0, gt=0, le=300)
     sender_poll_interval: float = Field(default=1.0, gt=0, le=60)
-    sender_stale_after: float = Field(default=600.0, ge=10)
+    sender_lease_seconds: float = Field(default=20.0, ge=2, le=40)
+    sender_give_up_seconds: float = Field(default=120.0, ge=5, le=3600)
     alert_progress_seconds: float = Field(default=3, gt=0, le=60)
 
     @field_validator("telegram_bot_token", mode="before")

@@ -27,6 +27,7 @@ from digests.models.delivery import (
     Priority,
 )
 from digests.models.desk import Alert, AlertStatus, AuditEntry, Editor
+from digests.models.fleet import Lease, SendBudget
 
 __all__ = [
     "Alert",
@@ -45,8 +46,10 @@ __all__ = [
     "Edition",
     "Editor",
     "Frequency",
+    "Lease",
     "Priority",
     "RelatedArticle",
+    "SendBudget",
     "Source",
     "SourceKind",
     "SourceStatus",

@@ -57,6 +57,9 @@ class Pacer:
         """Seconds until the next message may go overall (≤ 0: now)."""
         return self._next_slot - now
 
+    def ask(self, ready: int) -> None:
+        """`ready` rows wait for the overall rate (the local grid needs no asking)."""
+
     def take_overall(self, now: float) -> None:
         """Account one dispatch at `now` against the overall rate."""
         self._next_slot = max(self._next_slot, now - TOLERANCE) + self.interval
