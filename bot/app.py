@@ -38,7 +38,7 @@ from bot.desk_keyboards import (
 )
 from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
-from bot.flood_guard import FloodGuard
+from bot.flood_guard import FloodRule
 from bot.handlers.channels import connect_channel, toggle_channel_topic
 from bot.handlers.desk_admins import admins_command, desk_help
 from bot.handlers.desk_alert_changes import (
@@ -254,7 +254,7 @@ def build_application(
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
         renderer=renderer or Renderer(default_language=settings.default_language),
-        flood=FloodGuard(
+        flood=FloodRule(
             rate=settings.flood_rate,
             burst=settings.flood_burst,
             mute_seconds=settings.flood_mute_seconds,

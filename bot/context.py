@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.flood_guard import FloodGuard
+from bot.flood_guard import FloodRule
 from bot.updates import chat_of
 from digests.config import Settings
 from digests.db import session_scope
@@ -31,10 +31,8 @@ class Services:
     engine: AsyncEngine | None = None
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     menu: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    flood: FloodRule = field(default_factory=lambda: FloodRule(rate=1.0, burst=8, mute_seconds=30))
     # Whether a user administers a group, as getChatMember said a short while ago.
-    flood: FloodGuard = field(
-        default_factory=lambda: FloodGuard(rate=1.0, burst=8, mute_seconds=30)
-    )
     admins: TTLCache[tuple[int, int], bool] = field(
         default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)
     )
@@ -55,13 +53,6 @@ class NewsContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], 
     def settings(self) -> Settings:
         """The settings read at start."""
         return self.services.settings
-
-    @property
-    def chat_store(self) -> dict[Any, Any]:
-        """This chat's chat_data, for handlers whose updates always come from a chat."""
-        if self.chat_data is None:
-            raise RuntimeError("the update has no chat, hence no chat_data: check the filters")
-        return self.chat_data
 
     def session(self) -> AbstractAsyncContextManager[AsyncSession]:
         """One transaction for this update: committed on success, rolled back on error."""

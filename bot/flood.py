@@ -1,11 +1,23 @@
-"""Flood protection: a user sending commands too fast gets one polite reply, then a pause."""
+"""Flood protection: a user sending commands too fast gets one polite reply, then a pause.
+
+The buckets live in the conversation store, so every instance sees the same user's pace.
+"""
 
 from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
 
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import NewsContext
+from bot.flood_guard import Bucket
+from digests.models import utcnow
+from digests.readers.conversation import recall, remember
+
+FLOOD = "flood"
 
 
 def _counts(update: Update) -> bool:
@@ -18,12 +30,29 @@ def _counts(update: Update) -> bool:
     return message.text.startswith("/") or message.chat.type == "private"
 
 
+async def _check(context: NewsContext, user_id: int) -> str:
+    rule = context.services.flood
+    async with context.session() as session:
+        stored = await recall(session=session, chat_id=0, user_id=user_id, kind=FLOOD, now=utcnow())
+        verdict, bucket = rule.check(Bucket(**stored) if stored else None, time.time())
+        if verdict != "ignore":
+            await remember(
+                session=session,
+                chat_id=0,
+                user_id=user_id,
+                kind=FLOOD,
+                payload=asdict(bucket),
+                expires_at=datetime.fromtimestamp(rule.forgettable_at(bucket), UTC),
+            )
+    return verdict
+
+
 async def guard_flood(update: Update, context: NewsContext) -> None:
     """Runs before every handler; stops the update when its user is flooding."""
     user = update.effective_user
     if user is None or not _counts(update):
         return
-    verdict = context.services.flood.check(user.id)
+    verdict = await _check(context, user.id)
     if verdict == "ok":
         return
     if verdict == "warn" and update.effective_chat is not None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 
@@ -15,13 +18,15 @@ from digests.editions.layout import RELATED_CALLBACK, related_buttons
 from digests.editions.ondemand import digest_now
 from digests.ids import parse_id
 from digests.models import utcnow
+from digests.readers.conversation import recall, remember
 
 PAGE = 5
 MAX_PAGES = 200  # search ranks the newest 1,000 matches at most
 SEARCH_PAGE = "sr:"
 LATEST_PAGE = "lt:"
-# Queries are kept per chat (callback data holds 64 bytes, a query may not fit).
-KEPT_QUERIES = 20
+# Queries are kept per chat (callback data holds 64 bytes, a query may not fit), for a day.
+SEARCH = "search"
+QUERY_TTL = timedelta(days=1)
 
 
 def _pager(
@@ -77,15 +82,28 @@ async def _search_page(
     )
 
 
-def _remember(context: NewsContext, text: str) -> str:
-    chat_data = context.chat_store
-    queries = chat_data.setdefault("queries", {})
-    number = chat_data.get("query_counter", 0) + 1
-    chat_data["query_counter"] = number
-    queries[str(number)] = text
-    for old in sorted(queries, key=int)[:-KEPT_QUERIES]:
-        del queries[old]
-    return str(number)
+async def _remember(update: Update, context: NewsContext, text: str) -> str:
+    """Keep the query for the pager's buttons; its key is derived from the words themselves."""
+    key = hashlib.blake2b(text.encode(), digest_size=6).hexdigest()
+    async with context.session() as session:
+        await remember(
+            session=session,
+            chat_id=chat_of(update).id,
+            kind=SEARCH,
+            key=key,
+            payload={"query": text},
+            expires_at=utcnow() + QUERY_TTL,
+        )
+    return key
+
+
+async def _recall(update: Update, context: NewsContext, key: str) -> str | None:
+    async with context.session() as session:
+        stored = await recall(
+            session=session, chat_id=chat_of(update).id, kind=SEARCH, key=key[:64], now=utcnow()
+        )
+    query = stored.get("query") if stored else None
+    return query if isinstance(query, str) else None
 
 
 async def search_command(update: Update, context: NewsContext) -> None:
@@ -99,7 +117,7 @@ async def search_command(update: Update, context: NewsContext) -> None:
             language = (await context.current_chat(session, update)).language
         await message.reply_text(context.render("lookups/search_usage.html", language=language))
         return
-    await _search_page(update, context, text, _remember(context, text), 0)
+    await _search_page(update, context, text, await _remember(update, context, text), 0)
 
 
 async def search_text(update: Update, context: NewsContext) -> None:
@@ -107,9 +125,8 @@ async def search_text(update: Update, context: NewsContext) -> None:
     message = update.effective_message
     if message is None or not message.text or not message.text.strip():
         return
-    await _search_page(
-        update, context, message.text[:200], _remember(context, message.text[:200]), 0
-    )
+    text = message.text[:200]
+    await _search_page(update, context, text, await _remember(update, context, text), 0)
 
 
 async def search_page_button(update: Update, context: NewsContext) -> None:
@@ -118,7 +135,7 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
     if query is None or query.data is None:
         return
     key, _, page = query.data.removeprefix(SEARCH_PAGE).partition(":")
-    text = context.chat_store.get("queries", {}).get(key)
+    text = await _recall(update, context, key)
     number = parse_id(page, maximum=MAX_PAGES)
     await query.answer()
     if text is None or number is None:

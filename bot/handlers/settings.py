@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from telegram import ForceReply, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.constants import ChatType
@@ -21,6 +21,7 @@ from bot.updates import chat_of
 from digests.ids import parse_id
 from digests.models import utcnow
 from digests.readers import chat_settings
+from digests.readers.conversation import forget, recall, remember
 from digests.readers.preferences import (
     parse_digest_times,
     parse_quiet_hours,
@@ -28,9 +29,9 @@ from digests.readers.preferences import (
     timezone_at,
 )
 
-AWAITING = "awaiting_setting"
+QUESTION = "question"
 # A question left unanswered this long is forgotten: later text is a search again.
-QUESTION_SECONDS = 300
+QUESTION_TTL = timedelta(minutes=5)
 TEXT_FIELDS = {"times", "tz", "quiet"}
 
 
@@ -50,7 +51,7 @@ async def _screen(update: Update, context: NewsContext, *, edit: bool, notice: s
 
 async def show_settings(update: Update, context: NewsContext) -> None:
     """/settings: the current settings with a button for each."""
-    context.chat_store.pop(AWAITING, None)
+    await forget_question(update, context)
     await _screen(update, context, edit=False)
 
 
@@ -93,12 +94,11 @@ async def settings_button(update: Update, context: NewsContext) -> None:
 
 @dataclass(frozen=True)
 class Question:
-    """A settings question waiting for its answer: what, asked of whom, where, until when."""
+    """A settings question waiting for its answer: what, asked of whom, and where."""
 
     field: str
     user_id: int | None
     prompt_id: int
-    expires: float
 
 
 async def _ask(update: Update, context: NewsContext, field: str, language: str) -> None:
@@ -117,20 +117,31 @@ async def _ask(update: Update, context: NewsContext, field: str, language: str) 
         markup = ForceReply(selective=True)
     text = context.render(f"settings/ask_{field}.html", language=language, private=private)
     prompt = await context.bot.send_message(chat.id, text, reply_markup=markup)
-    context.chat_store[AWAITING] = Question(
-        field=field,
-        user_id=user.id if user else None,
-        prompt_id=prompt.message_id,
-        expires=time.monotonic() + QUESTION_SECONDS,
-    )
+    question = Question(field=field, user_id=user.id if user else None, prompt_id=prompt.message_id)
+    async with context.session() as session:
+        await remember(
+            session=session,
+            chat_id=chat.id,
+            kind=QUESTION,
+            payload=asdict(question),
+            expires_at=utcnow() + QUESTION_TTL,
+        )
 
 
-def awaiting_setting(context: NewsContext) -> Question | None:
+async def awaiting_setting(update: Update, context: NewsContext) -> Question | None:
     """The settings question this chat was asked, while it is still open."""
-    question = context.chat_data.get(AWAITING) if context.chat_data is not None else None
-    if not isinstance(question, Question) or question.expires < time.monotonic():
+    chat = update.effective_chat
+    if chat is None:
         return None
-    return question
+    async with context.session() as session:
+        stored = await recall(session=session, chat_id=chat.id, kind=QUESTION, now=utcnow())
+    return Question(**stored) if stored else None
+
+
+async def forget_question(update: Update, context: NewsContext) -> None:
+    """Close the chat's pending settings question, if any."""
+    async with context.session() as session:
+        await forget(session=session, chat_id=chat_of(update).id, kind=QUESTION)
 
 
 def _answers(question: Question, update: Update) -> bool:
@@ -148,7 +159,7 @@ def _answers(question: Question, update: Update) -> bool:
 async def setting_text(update: Update, context: NewsContext) -> None:
     """The reader's typed answer to a settings question; bad input changes nothing."""
     message = update.effective_message
-    question = awaiting_setting(context)
+    question = await awaiting_setting(update, context)
     if message is None or question is None or not _answers(question, update):
         return
     if not await may_configure(update, context):
@@ -168,7 +179,7 @@ async def setting_text(update: Update, context: NewsContext) -> None:
             chat_settings.set_timezone(chat, resolve_timezone(message.text or "", now=now), now=now)
         elif field == "quiet":
             chat_settings.set_quiet_hours(chat, parse_quiet_hours(message.text or ""))
-    context.chat_store.pop(AWAITING, None)
+    await forget_question(update, context)
     notice = context.render("settings/saved.html", language=language)
     await message.reply_text(notice, reply_markup=ReplyKeyboardRemove())
     await _screen(update, context, edit=False)

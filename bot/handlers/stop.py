@@ -41,7 +41,6 @@ async def stop_button(update: Update, context: NewsContext) -> None:
     if query.data == f"{STOP}yes":
         async with context.session() as session:
             await forget_chat(session=session, telegram_id=chat.id, now=utcnow())
-        context.chat_store.clear()
         await query.edit_message_text(context.render("stop/done.html", language=language))
     else:
         await query.edit_message_text(context.render("stop/kept.html", language=language))

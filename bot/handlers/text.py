@@ -12,7 +12,7 @@ from bot.handlers.settings import awaiting_setting, setting_text
 
 async def plain_text(update: Update, context: NewsContext) -> None:
     """Route a text message that is not a command."""
-    if awaiting_setting(context) is not None:
+    if await awaiting_setting(update, context) is not None:
         await setting_text(update, context)
     elif update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
         await search_text(update, context)

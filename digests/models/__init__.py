@@ -19,6 +19,7 @@ from digests.models.content import (
     SourceStatus,
     Story,
 )
+from digests.models.conversation import ConversationState
 from digests.models.delivery import (
     Delivery,
     DeliveryKind,
@@ -40,6 +41,7 @@ __all__ = [
     "ChatEvent",
     "ChatStatus",
     "ChatType",
+    "ConversationState",
     "Delivery",
     "DeliveryKind",
     "DeliveryStatus",

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.models import Chat, ChatEvent, ChatStatus, ChatType, Frequency
+from digests.readers import conversation
 from digests.readers.schedule import next_digest_at
 
 DEFAULT_DIGEST_TIMES = ("08:00",)
@@ -141,6 +142,7 @@ async def migrate_chat(*, session: AsyncSession, old_id: int, new_id: int) -> Ch
 
 async def forget_chat(*, session: AsyncSession, telegram_id: int, now: datetime) -> bool:
     """/stop confirmed: delete the chat and everything of it; a leave event stays for stats."""
+    await conversation.forget_chat(session=session, chat_id=telegram_id)
     chat = await get_chat(session=session, telegram_id=telegram_id)
     if chat is None:
         return False

@@ -1,92 +1,40 @@
-"""The per-user token bucket on a simulated clock: limits, mutes, and memory under a flood."""
+"""The per-user token bucket on a simulated clock: limits, mutes, and when a bucket may go."""
 
 from __future__ import annotations
 
-from bot.flood_guard import FloodGuard
+from bot.flood_guard import Bucket, FloodRule
+
+RULE = FloodRule(rate=1.0, burst=2, mute_seconds=10.0)
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def guard(
-    clock: Clock,
-    *,
-    rate: float = 1.0,
-    mute_seconds: float = 10.0,
-    max_users: int = 100_000,
-) -> FloodGuard:
-    """Two actions at once, by default one more per second and a ten-second mute."""
-    return FloodGuard(
-        rate=rate, burst=2, mute_seconds=mute_seconds, clock=clock, max_users=max_users
-    )
+def run(rule: FloodRule, times: list[float], bucket: Bucket | None = None) -> list[str]:
+    """The verdicts for one user acting at each of `times`."""
+    verdicts = []
+    for now in times:
+        verdict, bucket = rule.check(bucket, now)
+        verdicts.append(verdict)
+    return verdicts
 
 
 def test_a_burst_then_one_warning_then_silence_until_the_mute_ends() -> None:
-    clock = Clock()
-    flood = guard(clock)
-    assert [flood.check(7) for _ in range(5)] == ["ok", "ok", "warn", "ignore", "ignore"]
-    clock.now += 9.9
-    assert flood.check(7) == "ignore"
-    clock.now += 0.1
-    # The mute is over and the bucket starts full again.
-    assert [flood.check(7) for _ in range(3)] == ["ok", "ok", "warn"]
+    assert run(RULE, [0, 0, 0, 0, 0, 9.9, 10.0, 10.0, 10.0]) == [
+        "ok", "ok", "warn", "ignore", "ignore", "ignore",
+        # The mute is over and the bucket starts full again.
+        "ok", "ok", "warn",
+    ]  # fmt: skip
 
 
 def test_tokens_come_back_at_the_rate() -> None:
-    clock = Clock()
-    flood = guard(clock, rate=2.0)
-    assert [flood.check(7) for _ in range(2)] == ["ok", "ok"]
-    clock.now += 0.5
-    assert flood.check(7) == "ok"  # half a second at 2/s is one token
-    assert flood.check(7) == "warn"
+    rule = FloodRule(rate=2.0, burst=2, mute_seconds=10.0)
+    # Half a second at 2/s is one token.
+    assert run(rule, [0, 0, 0.5, 0.5]) == ["ok", "ok", "ok", "warn"]
 
 
-def test_one_user_flooding_does_not_slow_another() -> None:
-    clock = Clock()
-    flood = guard(clock)
-    assert [flood.check(1) for _ in range(4)] == ["ok", "ok", "warn", "ignore"]
-    assert [flood.check(2) for _ in range(2)] == ["ok", "ok"]
-
-
-def test_memory_stays_bounded_while_every_user_floods() -> None:
-    clock = Clock()
-    flood = guard(clock, max_users=50, mute_seconds=3600.0)
-    most = 0
-    for user_id in range(1000):
-        assert [flood.check(user_id) for _ in range(3)] == ["ok", "ok", "warn"]
-        most = max(most, flood.remembered_users)
-        clock.now += 0.01
-    assert most <= 2 * 50
-    # The newest mutes are the ones kept.
-    assert flood.check(999) == "ignore"
-
-
-def test_users_no_longer_limited_are_forgotten() -> None:
-    clock = Clock()
-    flood = guard(clock)
-    for user_id in range(100):
-        flood.check(user_id)  # a bucket each
-    for _ in range(3):
-        flood.check(500)  # and a mute
-    assert flood.remembered_users == 101
-    clock.now += 10.0  # buckets refilled (2 s) and the mute over (10 s)
-    assert flood.check(501) == "ok"
-    assert flood.remembered_users == 1
-
-
-def test_under_the_bound_a_mute_outlives_the_crowd() -> None:
-    clock = Clock()
-    flood = guard(clock, max_users=1000)
-    for _ in range(3):
-        flood.check(1)
-    for user_id in range(2, 500):
-        assert flood.check(user_id) == "ok"
-        clock.now += 0.01
-    assert flood.check(1) == "ignore"
+def test_a_bucket_may_be_forgotten_once_it_is_full_again_or_its_mute_is_over() -> None:
+    _, bucket = RULE.check(None, 100.0)
+    assert RULE.forgettable_at(bucket) == 101.0  # one token spent, back in a second
+    # Forgetting it then is the same as keeping it: a full bucket either way.
+    assert RULE.check(None, 101.0)[1] == RULE.check(bucket, 101.0)[1]
+    bucket = Bucket(tokens=0.0, at=100.0)
+    verdict, muted = RULE.check(bucket, 100.0)
+    assert verdict == "warn" and RULE.forgettable_at(muted) == 110.0
