@@ -87,7 +87,15 @@ from bot.handlers.topics import (
     toggle_topic_button,
     unsubscribe_command,
 )
-from bot.jobs import build_digests, close_content, open_content, poll_sources
+from bot.jobs import (
+    MAINTENANCE_SECONDS,
+    build_digests,
+    close_content,
+    maintenance,
+    once_across_instances,
+    open_content,
+    poll_sources,
+)
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
 from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
@@ -173,11 +181,20 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     jobs.run_repeating(
         poll_sources, interval=settings.poll_interval_seconds, first=5, name="poll-sources"
     )
+    # Chats and sources are claimed row by row (SKIP LOCKED) by the two above; these two run
+    # in one process at a time, however many share the database (bot/jobs.py).
+    progress = settings.alert_progress_seconds
     jobs.run_repeating(
-        refresh_alert_status,
-        interval=settings.alert_progress_seconds,
+        once_across_instances("refresh_alert_status", refresh_alert_status, hold=3 * progress),
+        interval=progress,
         first=1,
         name="refresh_alert_status",
+    )
+    jobs.run_repeating(
+        once_across_instances("maintenance", maintenance, hold=1.5 * MAINTENANCE_SECONDS),
+        interval=MAINTENANCE_SECONDS,
+        first=60,
+        name="maintenance",
     )
 
 

@@ -15,6 +15,7 @@ from bot.flood_guard import FloodRule
 from bot.updates import chat_of
 from digests.config import Settings
 from digests.db import session_scope
+from digests.leases import process_id
 from digests.models import Chat, ChatType, utcnow
 from digests.readers.chats import ChatInfo, register_chat
 from digests.text.render import Renderer
@@ -36,6 +37,8 @@ class Services:
     admins: TTLCache[tuple[int, int], bool] = field(
         default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)
     )
+    # This process among others on one database: the owner of the job leases it takes.
+    instance: str = field(default_factory=lambda: process_id("run"))
     # The content pipeline's long-lived parts, opened in post_init (see bot/jobs.py).
     http: Any = None
     pipeline: Any = None

@@ -13,7 +13,6 @@ import os
 import secrets
 import socket
 from datetime import datetime, timedelta
-from functools import cache
 
 from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +24,11 @@ INSTANCE_PREFIX = "instance:"
 JOB_PREFIX = "job:"
 
 
-@cache
 def process_id(role: str) -> str:
     """This process's own name, unique however many run on one host: host, role, pid, random.
 
-    Stable for the life of the process (cached per role), never reused by another one: a
-    restarted process is a new owner, so nobody mistakes it for the one that crashed.
+    Computed once per process (or per sender in it) and never reused by another: a restarted
+    process is a new owner, so nobody mistakes it for the one that crashed.
     """
     suffix = f":{role}:{os.getpid()}:{secrets.token_hex(3)}"
     return socket.gethostname()[: 64 - len(suffix)] + suffix
