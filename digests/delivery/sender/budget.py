@@ -37,14 +37,15 @@ _ENSURE = text(
 _GRANT = text(
     "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now) "
     "UPDATE send_budget SET next_slot = "
-    "GREATEST(send_budget.next_slot, clock.now - :tolerance, send_budget.paused_until) "
-    "+ :count * :interval "
+    "GREATEST(send_budget.next_slot, clock.now - CAST(:tolerance AS float8), "
+    "send_budget.paused_until) + CAST(:span AS float8) "
     "FROM clock WHERE send_budget.name = :name "
-    "RETURNING send_budget.next_slot - :count * :interval AS first, clock.now AS now"
+    "RETURNING send_budget.next_slot - CAST(:span AS float8) AS first, clock.now AS now"
 )
 _PAUSE = text(
     "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now) "
-    "UPDATE send_budget SET paused_until = GREATEST(send_budget.paused_until, clock.now + :s) "
+    "UPDATE send_budget SET paused_until = "
+    "GREATEST(send_budget.paused_until, clock.now + CAST(:s AS float8)) "
     "FROM clock WHERE send_budget.name = :name"
 )
 
@@ -141,8 +142,7 @@ class Budget:
                     _GRANT,
                     {
                         "name": BUDGET_NAME,
-                        "count": count,
-                        "interval": self.pacer.interval,
+                        "span": count * self.pacer.interval,
                         "tolerance": TOLERANCE,
                     },
                 )

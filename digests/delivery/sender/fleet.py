@@ -101,7 +101,7 @@ class Fleet:
         """A database action failed: log it, degrade, and fail once down for too long."""
         down = self.clock() - self._db_ok_at
         logger.error(
-            "sender %s: %s failed (database unreachable for %.0f s): %s: %s",
+            "sender %s: %s failed (retrying; no database success for %.0f s): %s: %s",
             *(self.config.instance, what, down, type(exc).__name__, exc),
         )
         self._failing.add(what)
