@@ -98,7 +98,7 @@ from bot.jobs import (
 )
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.menu import build_menus, publish_menus
-from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
+from bot.sending import SENDER_FAILED_KEY, SENDER_KEY, SENDER_REQUEST_KEY, start_sender
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.editions.layout import RELATED_CALLBACK
@@ -215,8 +215,16 @@ async def open_services(application: NewsApplication) -> None:
             services.sessionmaker,
             role="run",
             request=application.bot_data.get(SENDER_REQUEST_KEY),
+            on_failure=lambda: sender_failed(application),
         )
     logger.info("newsbot is up as @%s", application.bot.username)
+
+
+def sender_failed(application: NewsApplication) -> None:
+    """The sender could not recover: stop the bot too, so `newsbot run` exits non-zero."""
+    application.bot_data[SENDER_FAILED_KEY] = True
+    if application.running:
+        application.stop_running()
 
 
 async def stop_sender(application: NewsApplication) -> None:

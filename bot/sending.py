@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,10 +16,12 @@ from bot.request import AiohttpRequest
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker
 from digests.delivery.sender import Sender, sender_config
+from digests.delivery.sender.fleet import SenderState
 
 logger = logging.getLogger(__name__)
 SENDER_KEY = "sender"
 SENDER_REQUEST_KEY = "sender_request"
+SENDER_FAILED_KEY = "sender_failed"
 
 
 def sending_bot(settings: Settings, request: BaseRequest | None = None) -> Bot:
@@ -41,11 +43,20 @@ class RunningSender:
     bot: Bot
     task: asyncio.Task[None]
 
+    @property
+    def healthy(self) -> bool:
+        """For /readyz: the send loop is running and reaches the database."""
+        return not self.task.done() and self.sender.healthy
+
+    @property
+    def state(self) -> SenderState:
+        """starting, running, degraded (database errors being retried), stopped or failed."""
+        return self.sender.fleet.state
+
     async def stop(self) -> None:
         """Stop: in-flight requests finish, queued rows are released, the bot closes."""
         self.sender.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
+        await asyncio.wait({self.task})  # an error it ended on was logged when it ended
         await self.bot.shutdown()
 
 
@@ -55,19 +66,26 @@ async def start_sender(
     *,
     role: str,
     request: BaseRequest | None = None,
+    on_failure: Callable[[], None] | None = None,
 ) -> RunningSender:
-    """Initialise the sending bot and start the send loop as a task."""
+    """Initialise the sending bot and start the send loop as a task.
+
+    A send loop that ends on an error (it could not recover: bot/../fleet.py) is logged and
+    `on_failure` called, so that the process exits non-zero for its supervisor.
+    """
     bot = sending_bot(settings, request)
     await bot.initialize()
     sender = Sender(bot=bot, sessionmaker=sessionmaker, config=sender_config(settings, role=role))
     task = asyncio.create_task(sender.run(), name="sender")
-    task.add_done_callback(_log_crash)
+
+    def crashed(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.critical("the sender stopped on an error: %s", task.exception())
+            if on_failure is not None:
+                on_failure()
+
+    task.add_done_callback(crashed)
     return RunningSender(sender=sender, bot=bot, task=task)
-
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.critical("the sender stopped on an error", exc_info=task.exception())
 
 
 async def serve_sender(settings: Settings) -> int:
@@ -79,9 +97,10 @@ async def serve_sender(settings: Settings) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, running.sender.stop)
         try:
-            await asyncio.shield(running.task)
+            await asyncio.wait({running.task})
         finally:
             await running.stop()
-        return 0 if running.task.exception() is None else 1
+        failed = not running.task.cancelled() and running.task.exception() is not None
+        return 1 if failed else 0
     finally:
         await engine.dispose()

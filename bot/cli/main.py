@@ -49,6 +49,7 @@ def run(settings: Settings, apply: bool | None) -> None:
     from telegram import Update
 
     from bot.app import build_application
+    from bot.sending import SENDER_FAILED_KEY
     from digests.config import SettingsError
     from digests.ingest.catalog import CatalogError, load_catalog
 
@@ -71,6 +72,8 @@ def run(settings: Settings, apply: bool | None) -> None:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+    if application.bot_data.get(SENDER_FAILED_KEY):  # logged where it failed
+        fail("the sender stopped and could not recover (see the log above)", code=1)
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).

@@ -40,7 +40,8 @@ _GRANT = text(
     "GREATEST(send_budget.next_slot, clock.now - CAST(:tolerance AS float8), "
     "send_budget.paused_until) + CAST(:span AS float8) "
     "FROM clock WHERE send_budget.name = :name "
-    "RETURNING send_budget.next_slot - CAST(:span AS float8) AS first, clock.now AS now"
+    "RETURNING send_budget.next_slot - CAST(:span AS float8) AS first, clock.now AS now, "
+    "send_budget.paused_until AS paused_until"
 )
 _PAUSE = text(
     "WITH clock AS (SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS now) "
@@ -58,10 +59,14 @@ class Wakeable(Protocol):
 
 @dataclass(frozen=True)
 class Grant:
-    """Slots granted: the first on this process's monotonic clock, then one per interval."""
+    """Slots granted: the first on this process's monotonic clock, then one per interval.
+
+    `paused_until` is the last 429's pause, which every sender keeps (same clock).
+    """
 
     first: float
     count: int
+    paused_until: float = -math.inf
 
 
 class SharedPacer(Pacer):
@@ -106,7 +111,11 @@ class SharedPacer(Pacer):
         self.wanted.set()
 
     def add(self, grant: Grant) -> None:
-        """Hold the slots of a grant (those before a pause seen here are dropped)."""
+        """Hold the slots of a grant; a pause another sender met drops those held before its end."""
+        if grant.paused_until > self._next_slot:
+            self._next_slot = grant.paused_until
+            self.unused += len(self._slots)
+            self._slots.clear()
         for n in range(grant.count):
             slot = grant.first + n * self.interval
             if slot >= self._next_slot - TOLERANCE:
@@ -152,7 +161,7 @@ class Budget:
         # The database read its clock somewhere in [before, after]: the middle is within
         # half a round trip (a millisecond on one network), inside the pacer's jitter margin.
         offset = row.now - (before + after) / 2
-        return Grant(first=row.first - offset, count=count)
+        return Grant(first=row.first - offset, count=count, paused_until=row.paused_until - offset)
 
     async def pause(self, until: float) -> None:
         """Tell every sender: nothing goes before `until` (this process's clock)."""
