@@ -49,7 +49,7 @@ _DELIVERING_PREFIXES = ("send", "copymessage", "forwardmessage", "editmessage")
 
 
 # The methods that send (or change) a message: what the per-second limits count.
-MESSAGE_METHOD_PREFIXES = ("send", "edit", "copy", "forward", "delete")
+MESSAGE_METHOD_PREFIXES = ("send", "edit", "copy", "forward", "deletemessage")
 
 
 class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, WaitingMixin):
