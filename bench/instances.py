@@ -31,7 +31,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy import func, insert, select
 
-from bench.common import TOKEN, FakeServerProcess, clear_calls
+from bench.common import TOKEN, FakeServerProcess, clear_calls, most_arrived_in_one_second
 from digests import migrate
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.delivery.outbox import OutgoingMessage, enqueue
@@ -56,11 +56,6 @@ ALERT_REF = "bench-alert"
 def received(api: Any) -> list[tuple[int, str]]:
     """(chat id, text) of every message the fake delivered (in the server process)."""
     return [(m["chat_id"], m.get("text") or "") for m in api.sent_messages()]
-
-
-def most_in_one_second(api: Any) -> int:
-    """The most message calls that arrived in any 1-second window (in the server process)."""
-    return int(api.most_in_any_window(1.0))
 
 
 def arrival_span(api: Any) -> float:
@@ -238,7 +233,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
                     if process.returncode is None:
                         process.kill()
             got = Counter(fake.call(received))
-            window = fake.call(most_in_one_second)
+            window = fake.call(most_arrived_in_one_second)
             span = fake.call(arrival_span)
             errors = [
                 line
