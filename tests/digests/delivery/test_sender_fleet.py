@@ -179,3 +179,28 @@ async def test_on_postgresql_a_429_seen_by_one_sender_pauses_the_other(sessionma
     async with session_scope(sessionmaker) as session:
         paused = await session.scalar(text("SELECT paused_until FROM send_budget"))
     assert paused > 0
+
+
+async def test_on_postgresql_terminated_backends_do_not_stop_delivery(sessionmaker):
+    if not is_postgres(sessionmaker.kw["bind"]):
+        pytest.skip("pg_terminate_backend is PostgreSQL's")
+    api = FakeBotAPI()
+    first, second = await add_chats(sessionmaker, [861, 862])
+    await queue(sessionmaker, first, "before")
+    sender = make_sender(api, sessionmaker, lease_seconds=0.4)
+    await sender.bot.initialize()
+    task = asyncio.create_task(sender.run())
+    await api.wait_for_message(chat_id=861, timeout=5)
+    async with session_scope(sessionmaker) as session:  # an administrator, a failover
+        await session.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    await queue(sessionmaker, second, "after")
+
+    message = await api.wait_for_message(chat_id=862, timeout=10)
+    sender.stop()
+    await task
+    assert message["text"] == "after" and sender.fleet.state is SenderState.STOPPED
