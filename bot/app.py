@@ -76,6 +76,7 @@ from bot.handlers.lookups import (
     search_page_button,
 )
 from bot.handlers.membership import bot_membership_changed, chat_migrated
+from bot.handlers.privacy import my_data, privacy
 from bot.handlers.settings import setting_text, settings_button, show_settings
 from bot.handlers.start import help_command, start
 from bot.handlers.stop import ask_to_stop, stop_button
@@ -97,8 +98,15 @@ from bot.jobs import (
     poll_sources,
 )
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
+from bot.measured import MeasuredApplication, measure_jobs
 from bot.menu import build_menus, publish_menus
-from bot.sending import SENDER_FAILED_KEY, SENDER_KEY, SENDER_REQUEST_KEY, start_sender
+from bot.sending import (
+    SENDER_FAILED_KEY,
+    SENDER_KEY,
+    SENDER_REQUEST_KEY,
+    STOP_SERVING_KEY,
+    start_sender,
+)
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.editions.layout import RELATED_CALLBACK
@@ -128,6 +136,8 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("connect", connect_channel))
     application.add_handler(CallbackQueryHandler(toggle_channel_topic, pattern=f"^{CHANNEL_TOPIC}"))
     application.add_handler(CommandHandler("stop", ask_to_stop))
+    application.add_handler(CommandHandler("mydata", my_data))
+    application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
     application.add_handler(CommandHandler("settings", show_settings))
     application.add_handler(CallbackQueryHandler(settings_button, pattern=f"^{SETTINGS}"))
@@ -175,6 +185,7 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     """The recurring jobs; schedule state lives in the database, so a restart loses nothing."""
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    measure_jobs(jobs)
     jobs.run_repeating(
         build_digests, interval=settings.digest_interval_seconds, first=1, name="build-digests"
     )
@@ -223,12 +234,13 @@ async def open_services(application: NewsApplication) -> None:
 def sender_failed(application: NewsApplication) -> None:
     """The sender could not recover: stop the bot too, so `newsbot run` exits non-zero."""
     application.bot_data[SENDER_FAILED_KEY] = True
-    if application.running:
-        application.stop_running()
+    stop = application.bot_data.get(STOP_SERVING_KEY)
+    if stop is not None:
+        stop()
 
 
 async def stop_sender(application: NewsApplication) -> None:
-    """post_stop (and post_shutdown): let the sender finish or release what is in flight."""
+    """On SIGTERM (bot/serve.py) and in post_shutdown: the sender finishes or releases its rows."""
     running = application.bot_data.pop(SENDER_KEY, None)
     if running is not None:
         await running.stop()
@@ -254,6 +266,7 @@ def build_application(
     """The bot, wired: defaults, rate limiter, services and handlers."""
     builder = (
         ApplicationBuilder()
+        .application_class(MeasuredApplication)
         .token(settings.token)
         .base_url(settings.api_base_url)
         .defaults(
@@ -266,7 +279,6 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=NewsContext))
         .post_init(open_services)
-        .post_stop(stop_sender)
         .post_shutdown(close_services)
     )
     if request is not None:
@@ -278,7 +290,7 @@ def build_application(
     application.bot_data[SENDER_REQUEST_KEY] = request
     application.bot_data[SERVICES_KEY] = Services(
         settings=settings,
-        renderer=renderer or Renderer(default_language=settings.default_language),
+        renderer=renderer or Renderer.from_settings(settings),
         flood=FloodRule(
             rate=settings.flood_rate,
             burst=settings.flood_burst,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,7 @@ from digests.ingest.poll import poll_due_sources
 from digests.ingest.setup import enrich_settings, poll_settings
 from digests.ingest.store import Pipeline
 from digests.leases import hold_lease, job_lease
+from digests.metrics import DIGEST_BUILD_SECONDS, DIGESTS_BUILT
 from digests.models import utcnow
 
 logger = logging.getLogger(__name__)
@@ -84,7 +86,7 @@ def digest_options(context: NewsContext) -> BuildOptions:
 async def build_digests(context: NewsContext) -> None:
     """Build and queue every digest that is due, one transaction per batch."""
     options = digest_options(context)
-    total, cache, now = BuildReport(), BuildCache(), utcnow()
+    total, cache, now, started = BuildReport(), BuildCache(), utcnow(), time.perf_counter()
     for _ in range(MAX_DIGEST_BATCHES):
         async with context.session() as session:
             report = await build_due_editions(
@@ -98,6 +100,8 @@ async def build_digests(context: NewsContext) -> None:
         if report.chats < options.batch_size:
             break
     if total.chats:
+        DIGESTS_BUILT.inc(total.chats)
+        DIGEST_BUILD_SECONDS.observe(time.perf_counter() - started)
         logger.info(
             "digests: %d chats, %d messages queued, %d renderings",
             total.chats,

@@ -18,6 +18,8 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from digests.metrics import BotApiState
+
 _JSON_HEADERS = {"Content-Type": "application/json", "User-Agent": BaseRequest.USER_AGENT}
 
 
@@ -99,11 +101,15 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                answer = response.status, await response.read()
         except TimeoutError as exc:  # aiohttp.ServerTimeoutError is one too
+            BotApiState.answered(False)
             raise TimedOut(f"Timed out: {type(exc).__name__}") from exc
         except aiohttp.ClientError as exc:
+            BotApiState.answered(False)
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        BotApiState.answered(True)  # /readyz: the Bot API answered the last attempt
+        return answer
 
 
 def _pick(value: ODVInput[float], default: float | None) -> float | None:

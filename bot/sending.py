@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -12,16 +13,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 from telegram.request import BaseRequest
 
+from bot.health import HttpServer, Probes, health_app
 from bot.request import AiohttpRequest
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker
 from digests.delivery.sender import Sender, sender_config
 from digests.delivery.sender.fleet import SenderState
+from digests.metrics import SEND_RATE_LIMIT
 
 logger = logging.getLogger(__name__)
 SENDER_KEY = "sender"
 SENDER_REQUEST_KEY = "sender_request"
 SENDER_FAILED_KEY = "sender_failed"
+STOP_SERVING_KEY = "stop_serving"  # bot/serve.py: how a failed sender stops `newsbot run`
 
 
 def sending_bot(settings: Settings, request: BaseRequest | None = None) -> Bot:
@@ -53,6 +57,15 @@ class RunningSender:
         """starting, running, degraded (database errors being retried), stopped or failed."""
         return self.sender.fleet.state
 
+    @property
+    def status(self) -> str:
+        """For /readyz: "running" while the send loop runs and reaches its database, else
+        its state: starting, degraded (database errors being retried), stopped or failed."""
+        if self.task.done():
+            failed = not self.task.cancelled() and self.task.exception() is not None
+            return "failed" if failed else "stopped"
+        return "running" if self.sender.healthy else self.state.value
+
     async def stop(self) -> None:
         """Stop: in-flight requests finish, queued rows are released, the bot closes."""
         self.sender.stop()
@@ -76,6 +89,7 @@ async def start_sender(
     bot = sending_bot(settings, request)
     await bot.initialize()
     sender = Sender(bot=bot, sessionmaker=sessionmaker, config=sender_config(settings, role=role))
+    SEND_RATE_LIMIT.set(sender.config.limits.overall)
     task = asyncio.create_task(sender.run(), name="sender")
 
     def crashed(task: asyncio.Task[None]) -> None:
@@ -88,11 +102,25 @@ async def start_sender(
     return RunningSender(sender=sender, bot=bot, task=task)
 
 
-async def serve_sender(settings: Settings) -> int:
-    """`newsbot send`: the send loop alone until SIGTERM or SIGINT; returns the exit code."""
+async def serve_sender(settings: Settings, metrics_socket: socket.socket | None = None) -> int:
+    """`newsbot send`: the send loop alone until SIGTERM or SIGINT; returns the exit code.
+
+    With a metrics socket, /healthz, /readyz and /metrics are served beside it.
+    """
     engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
+    health: HttpServer | None = None
+    started: list[RunningSender] = []
     try:
-        running = await start_sender(settings, create_sessionmaker(engine), role="send")
+        if metrics_socket is not None:  # first, so /healthz answers while the sender starts
+            probes = Probes(
+                sessionmaker=lambda: sessionmaker,
+                sender=lambda: started[0].status if started else "starting",
+            )
+            health = HttpServer(health_app(probes), metrics_socket, "health and metrics")
+            await health.start()
+        running = await start_sender(settings, sessionmaker, role="send")
+        started.append(running)
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, running.sender.stop)
@@ -103,4 +131,6 @@ async def serve_sender(settings: Settings) -> int:
         failed = not running.task.cancelled() and running.task.exception() is not None
         return 1 if failed else 0
     finally:
+        if health is not None:
+            await health.stop()
         await engine.dispose()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -34,12 +35,18 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     default_timezone: str = "UTC"
     default_language: str = "en"
+    # Campaign parameters on the article links readers click ("{kind}": digest, alert, …).
+    link_utm: str = ""
     newsbot_config: Path | None = None
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
-    webhook_listen: str = "0.0.0.0"
+    webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    # Health and metrics (bot/health.py): off unless a port is set.
+    metrics_listen: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     digest_items_per_section: int = Field(default=5, ge=1, le=50)
     digest_max_items: int = Field(default=15, ge=1, le=100)
     digest_send_empty: bool = False
@@ -136,6 +143,30 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("link_utm")
+    @classmethod
+    def _query_string(cls, value: str) -> str:
+        value = value.strip().lstrip("?")
+        try:
+            pairs = parse_qsl(value, keep_blank_values=True, strict_parsing=True) if value else []
+        except ValueError:
+            raise ValueError("must be a query string such as utm_source=telegram") from None
+        if any(not key for key, _ in pairs):
+            raise ValueError("must be a query string such as utm_source=telegram")
+        return value
+
+    @field_validator(
+        "webhook_listen", "metrics_listen", "metrics_port", "log_format", mode="before"
+    )
+    @classmethod
+    def _empty_is_default(cls, value: object, info: ValidationInfo) -> object:
+        # `.env.example` leaves these empty to mean the default.
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return cls.model_fields[str(info.field_name)].default
+        return value.strip().lower() if info.field_name == "log_format" else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -179,6 +210,13 @@ class Settings(BaseSettings):
         if "{token}" in url or url.endswith("/bot"):
             return url
         return url + "/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL: the one path the webhook server answers on."""
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.webhook_url or "").path or "/"
 
     @property
     def config_path(self) -> Path:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import click
 
 if TYPE_CHECKING:
+    import socket
+
     from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
     from digests.config import Settings
@@ -28,7 +30,7 @@ def user_error_text(settings: Settings, error: UserError) -> str:
     from digests.text.render import Renderer
     from digests.text.telegram_html import plain_text
 
-    renderer = Renderer(default_language=settings.default_language)
+    renderer = Renderer.from_settings(settings)
     text = renderer.render(error.template, language=settings.default_language, **error.values())
     return plain_text(text)
 
@@ -71,6 +73,28 @@ def ensure_schema(settings: Settings, *, apply: bool | None) -> None:
         )
     migrate.upgrade(settings.database_url)
     click.echo(f"database upgraded from {current or 'empty'} to {head}", err=True)
+
+
+def listen_sockets(
+    settings: Settings, *, webhook: bool
+) -> tuple[socket.socket | None, socket.socket | None]:
+    """The webhook's and the metrics server's sockets, bound now; a taken port is one line."""
+    from bot.listeners import ListenError, bind
+
+    try:
+        webhook_socket = (
+            bind(settings.webhook_listen, settings.webhook_port, "WEBHOOK_PORT")
+            if webhook
+            else None
+        )
+        metrics_socket = (
+            bind(settings.metrics_listen, settings.metrics_port, "METRICS_PORT")
+            if settings.metrics_port is not None
+            else None
+        )
+    except ListenError as exc:
+        fail(str(exc))
+    return webhook_socket, metrics_socket
 
 
 async def with_database(

@@ -180,6 +180,7 @@ def sources_list(settings: Settings) -> None:
             line += f"  ({s.error_count} failures: {s.last_error})"
         if s.paused_reason:
             line += f"  [paused: {s.paused_reason}]"
+        line += f"  from {s.origin or 'unknown'}"
         click.echo(line)
 
 

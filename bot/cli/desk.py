@@ -54,7 +54,7 @@ def stats(settings: Settings, days: int, chart_path: Path | None, language: str 
     if migrate.current_revision(settings.database_url) is None:
         fail("the database is empty: run `newsbot db upgrade` first")
     figures = asyncio.run(_collect(settings, days))
-    renderer = Renderer(default_language=settings.default_language)
+    renderer = Renderer.from_settings(settings)
     language = language or settings.default_language
     click.echo(renderer.render("desk/stats.txt", language=language, stats=figures))
     if chart_path is not None:

@@ -33,7 +33,7 @@ async def _preview(
         async with session_scope(sessionmaker) as session:
             return await preview_digest(
                 session=session,
-                renderer=Renderer(default_language=settings.default_language),
+                renderer=Renderer.from_settings(settings),
                 now=utcnow(),
                 since=parse_duration(since),
                 slugs=slugs,

@@ -6,6 +6,7 @@ matplotlib, the bot) when it runs, so `newsbot --version` and `--help` answer at
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -37,7 +38,7 @@ def cli(ctx: click.Context) -> None:
     secrets = [
         s.get_secret_value() for s in (settings.telegram_bot_token, settings.webhook_secret) if s
     ]
-    configure_logging(settings.log_level, secrets)
+    configure_logging(settings.log_level, secrets, settings.log_format)
     ctx.obj = settings
 
 
@@ -46,11 +47,13 @@ def cli(ctx: click.Context) -> None:
 @click.pass_obj
 def run(settings: Settings, apply: bool | None) -> None:
     """Run the bot: long polling, or a webhook server when WEBHOOK_URL is set."""
-    from telegram import Update
+    import asyncio
 
     from bot.app import build_application
-    from bot.sending import SENDER_FAILED_KEY
+    from bot.cli.common import listen_sockets
+    from bot.serve import serve
     from digests.config import SettingsError
+    from digests.exclusive import Taken
     from digests.ingest.catalog import CatalogError, load_catalog
 
     try:
@@ -58,22 +61,30 @@ def run(settings: Settings, apply: bool | None) -> None:
         load_catalog(settings.config_path)
     except (SettingsError, CatalogError) as exc:
         fail(str(exc))
-    ensure_schema(settings, apply=apply)
-    application = build_application(settings)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value()
-            if settings.webhook_secret
-            else None,
-            allowed_updates=Update.ALL_TYPES,
+    if settings.webhook_url and settings.webhook_secret is None:
+        fail(
+            "WEBHOOK_SECRET is not set: webhook mode (WEBHOOK_URL) needs a secret of 1-256 "
+            "characters A-Z a-z 0-9 _ - so that forged updates are refused"
         )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
-    if application.bot_data.get(SENDER_FAILED_KEY):  # logged where it failed
-        fail("the sender stopped and could not recover (see the log above)", code=1)
+    ensure_schema(settings, apply=apply)
+    webhook_socket, metrics_socket = listen_sockets(settings, webhook=bool(settings.webhook_url))
+    application = build_application(settings)
+    try:
+        code = asyncio.run(
+            serve(
+                application,
+                settings,
+                webhook_socket=webhook_socket,
+                metrics_socket=metrics_socket,
+            )
+        )
+    except Taken:
+        fail(
+            "another `newsbot run` is already long polling with this database, and Telegram "
+            "lets only one process poll a bot: run several instances in webhook mode "
+            "(set WEBHOOK_URL and WEBHOOK_SECRET), or add `newsbot send` workers"
+        )
+    sys.exit(code)
 
 
 # The one place subcommands are registered (`newsbot --help` lists them alphabetically).

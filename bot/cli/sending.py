@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from bot.cli.common import ensure_schema, fail, migrate_option
+from bot.cli.common import ensure_schema, fail, listen_sockets, migrate_option
 
 if TYPE_CHECKING:
     from digests.config import Settings
@@ -27,4 +27,5 @@ def send(settings: Settings, apply: bool | None) -> None:
     except SettingsError as exc:
         fail(str(exc))
     ensure_schema(settings, apply=apply)
-    sys.exit(asyncio.run(serve_sender(settings)))
+    _, metrics_socket = listen_sockets(settings, webhook=False)
+    sys.exit(asyncio.run(serve_sender(settings, metrics_socket)))

@@ -9,11 +9,12 @@ from telegram import Update
 
 from bot.context import NewsContext
 from bot.handlers.lookups import show_coverage
+from bot.keyboards import topics_keyboard
 from bot.permissions import may_configure
 from digests.editions.layout import RELATED_PAYLOAD
 from digests.models import ChatType, utcnow
 from digests.readers.chats import ChatInfo, register_chat
-from digests.readers.subscriptions import subscribe_from_payload
+from digests.readers.subscriptions import start_following, subscribe_from_payload, topic_states
 
 RELATED_PAYLOAD_PATTERN = re.compile(rf"^{RELATED_PAYLOAD}\d{{1,18}}$")
 # Telegram allows deep-link payloads of up to 64 characters from this alphabet.
@@ -52,21 +53,28 @@ async def start(update: Update, context: NewsContext) -> None:
             campaign=campaign,
         )
         chat_language = registration.chat.language
-        # A deep link naming topics subscribes in one tap (the payload is also the campaign).
+        # A deep link naming topics subscribes in one tap (the payload is also the campaign);
+        # a first Start without one follows the default topics. In groups, admins only.
         change = None
-        if campaign and await may_configure(update, context):
-            change = await subscribe_from_payload(
-                session=session, chat_id=registration.chat.id, payload=campaign
+        if await may_configure(update, context):
+            if campaign:
+                change = await subscribe_from_payload(
+                    session=session, chat_id=registration.chat.id, payload=campaign
+                )
+            change = await start_following(
+                session=session, chat=registration.chat, payload_change=change, now=utcnow()
             )
+        states = await topic_states(session=session, chat_id=registration.chat.id)
     text = context.render(
         "bot/start.html",
         language=chat_language,
         created=registration.created,
         change=change,
+        following=[state.name for state in states if state.subscribed],
         first_name=user.first_name if user else (chat.title or ""),
         commands=context.commands(chat_language),
     )
-    await message.reply_text(text)
+    await message.reply_text(text, reply_markup=topics_keyboard(states))
 
 
 async def help_command(update: Update, context: NewsContext) -> None:

@@ -55,9 +55,10 @@ def _with_source() -> Select[Article, str | None]:
 async def latest(
     *, session: AsyncSession, topic: str | None = None, limit: int = 5, offset: int = 0
 ) -> list[ArticleView]:
-    """The newest articles, optionally in one topic (by slug)."""
+    """The newest articles, optionally in one topic (by slug; a top-stories topic is all)."""
     query = _with_source()
-    if topic is not None:
+    top = select(Topic.id).where(Topic.slug == topic, Topic.top_items.is_not(None))
+    if topic is not None and await session.scalar(top) is None:
         query = (
             query.join(ArticleTopic, ArticleTopic.article_id == Article.id)
             .join(Topic, Topic.id == ArticleTopic.topic_id)

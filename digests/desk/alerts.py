@@ -81,10 +81,13 @@ def _recipients(audience: str, topic_id: int | None) -> Select[Any]:
     active = (Chat.status == ChatStatus.ACTIVE) & Chat.alerts_enabled
     if audience == "channels":
         return select(Chat).where(active, Chat.type == ChatType.CHANNEL)
-    wants = Subscription.alerts & (Subscription.chat_id == Chat.id)
     if audience == "topic":
+        wants = Subscription.alerts & (Subscription.chat_id == Chat.id)
         wants = wants & (Subscription.topic_id == topic_id)
-    return select(Chat).where(active, exists().where(wants))
+        return select(Chat).where(active, exists().where(wants))
+    # Everyone: every private chat and group with alerts on, whatever it follows; channels
+    # only when chosen as the audience.
+    return select(Chat).where(active, Chat.type != ChatType.CHANNEL)
 
 
 async def audience_counts(*, session: AsyncSession) -> AudienceCounts:

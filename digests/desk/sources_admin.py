@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.desk.roles import audit
 from digests.errors import SourceError, UnknownTopics
 from digests.ids import parse_id
-from digests.models import Article, Source, SourceKind, SourceStatus
+from digests.models import Article, RemovedSource, Source, SourceKind, SourceStatus
 from digests.readers.subscriptions import active_topics
 from digests.text.telegram_html import safe_url
 
@@ -128,9 +128,12 @@ async def add_source(
     existing = await session.scalar(select(Source).where(Source.url == address))
     if existing is not None:
         raise SourceError("duplicate_source", f"#{existing.id}")
+    # Adding by hand what was removed by hand: the removal no longer stands.
+    await session.execute(delete(RemovedSource).where(RemovedSource.url == address))
     source = Source(
         url=address,
         kind=kind,
+        origin="desk" if actor_id is not None else "cli",
         title=title[:MAX_TITLE] if title else None,
         default_topics=slugs,
         priority=priority,
@@ -181,9 +184,12 @@ async def resume_source(
 async def remove_source(
     *, session: AsyncSession, key: int | str, now: datetime, actor_id: int | None = None
 ) -> Source:
-    """Delete a source; its articles stay in the archive, without a source."""
+    """Delete a source, remembered so the catalogue file does not bring it back; its
+    articles stay in the archive, without a source."""
     source = await find_source(session=session, key=key)
     await _audit(session, actor_id, "source_remove", source, now, {"url": source.url})
+    if source.kind != SourceKind.PUSH:
+        await session.merge(RemovedSource(url=source.url, removed_at=now))
     await session.delete(source)
     await session.flush()
     return source

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -108,14 +108,18 @@ class Pool:
 
     by_topic: Mapping[int, tuple[Ranked, ...]]
     by_story: Mapping[int, tuple[Candidate, ...]]
+    # Every candidate, best first: what a top-stories topic picks from.
+    everything: tuple[Ranked, ...] = ()
 
     @classmethod
     def of(cls, candidates: Sequence[Candidate], *, now: datetime) -> Pool:
         """Rank every candidate at `now`; index it under its topics (best first) and story."""
         by_topic: dict[int, list[Ranked]] = defaultdict(list)
         by_story: dict[int, list[Candidate]] = defaultdict(list)
+        everything = []
         for article in candidates:
             ranked = (-rank(article, now=now), article.id, article)
+            everything.append(ranked)
             for topic in article.topics:
                 by_topic[topic].append(ranked)
             if article.story_id:
@@ -123,6 +127,7 @@ class Pool:
         return cls(
             by_topic={topic: tuple(sorted(members)) for topic, members in by_topic.items()},
             by_story={story: tuple(members) for story, members in by_story.items()},
+            everything=tuple(sorted(everything)),
         )
 
 
@@ -132,43 +137,82 @@ def assemble(
     *,
     now: datetime,
     limits: Limits = DEFAULT_LIMITS,
+    top: Mapping[int, int] | None = None,
 ) -> Digest:
     """Sections in the chat's topic order; an article appears once, a story once.
 
-    Walks the chat's topics best-first and stops when the digest is full, so the cost
-    follows the digest's size, not the archive's.
+    A top-stories topic (`top`: its id and how many items) takes the best items of every
+    topic first; the chat's other topics follow from what is left. Walks the topics
+    best-first and stops when the digest is full, so the cost follows the digest's size,
+    not the archive's.
     """
     pool = candidates if isinstance(candidates, Pool) else Pool.of(candidates, now=now)
-    topic_order = {topic: position for position, topic in enumerate(topic_ids)}
-    streams = [pool.by_topic.get(topic, ()) for topic in topic_ids]
-    seen_articles: set[int] = set()
-    seen_stories: set[int] = set()
-    chosen: dict[int, list[Item]] = defaultdict(list)
-    taken = 0
-    for negative_score, article_id, article in heapq.merge(*streams):
-        if taken >= limits.total:
-            break
-        if article_id in seen_articles:
-            continue
-        seen_articles.add(article_id)
-        if article.story_id:
-            # The first member met is the story's best; the rest only add to its count.
-            if article.story_id in seen_stories:
-                continue
-            seen_stories.add(article.story_id)
-        topic = best_topic(article, topic_order)
-        if topic is None or len(chosen[topic]) >= limits.per_section:
-            continue
-        others = {
-            member.source
-            for member in pool.by_story.get(article.story_id or 0, ())
-            if member.id != article_id and any(t in topic_order for t in member.topics)
-        } - {article.source}
-        chosen[topic].append(Item(article=article, more_sources=len(others), score=-negative_score))
-        taken += 1
+    top = {topic: cap for topic, cap in (top or {}).items() if topic in topic_ids}
+    picker = _Picker(pool, limits)
+    for topic, cap in top.items():
+        picker.take(pool.everything, None, cap=cap, per_section=cap, section=topic)
+    topic_order = {topic: position for position, topic in enumerate(topic_ids) if topic not in top}
+    streams = [pool.by_topic.get(topic, ()) for topic in topic_order]
+    picker.take(
+        heapq.merge(*streams),
+        topic_order,
+        cap=limits.total,
+        per_section=limits.per_section,
+    )
     sections = tuple(
-        Section(topic_id=topic, items=tuple(chosen[topic]))
+        Section(topic_id=topic, items=tuple(picker.chosen[topic]))
         for topic in topic_ids
-        if chosen.get(topic)
+        if picker.chosen.get(topic)
     )
     return Digest(sections=sections)
+
+
+class _Picker:
+    """Items chosen so far for one digest: each article once, each story once, within caps."""
+
+    def __init__(self, pool: Pool, limits: Limits):
+        self.pool, self.limits = pool, limits
+        self.seen_articles: set[int] = set()
+        self.seen_stories: set[int] = set()
+        self.chosen: dict[int, list[Item]] = defaultdict(list)
+        self.taken = 0
+
+    def take(
+        self,
+        ranked: Iterable[Ranked],
+        topic_order: Mapping[int, int] | None,
+        *,
+        cap: int,
+        per_section: int,
+        section: int | None = None,
+    ) -> None:
+        """Walk `ranked` best first, placing up to `cap` items (within the total).
+
+        Items go to `section`, else to their best topic in `topic_order`: the chat's topics,
+        whose coverage counts as "more sources" (None: every topic's, for top stories).
+        """
+        placed = 0
+        for negative_score, article_id, article in ranked:
+            if placed >= cap or self.taken >= self.limits.total:
+                break
+            if article_id in self.seen_articles:
+                continue
+            self.seen_articles.add(article_id)
+            if article.story_id:
+                # The first member met is the story's best; the rest only add to its count.
+                if article.story_id in self.seen_stories:
+                    continue
+                self.seen_stories.add(article.story_id)
+            topic = section if section is not None else best_topic(article, topic_order or {})
+            if topic is None or len(self.chosen[topic]) >= per_section:
+                continue
+            others = {
+                member.source
+                for member in self.pool.by_story.get(article.story_id or 0, ())
+                if member.id != article_id
+                and (topic_order is None or any(t in topic_order for t in member.topics))
+            } - {article.source}
+            item = Item(article=article, more_sources=len(others), score=-negative_score)
+            self.chosen[topic].append(item)
+            self.taken += 1
+            placed += 1

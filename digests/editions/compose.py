@@ -51,6 +51,8 @@ class TopicLabels:
 
     names: dict[int, str]
     slugs: dict[int, str]
+    # Top-stories topics and how many items each takes from every topic.
+    top: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,10 +89,12 @@ async def digest_topics(
 
 
 async def load_topic_labels(*, session: AsyncSession) -> TopicLabels:
-    """The name and slug of every topic."""
-    rows = (await session.execute(select(Topic.id, Topic.slug, Topic.name))).all()
+    """The name and slug of every topic, and which are top-stories topics."""
+    rows = (await session.execute(select(Topic.id, Topic.slug, Topic.name, Topic.top_items))).all()
     return TopicLabels(
-        names={row.id: row.name for row in rows}, slugs={row.id: row.slug for row in rows}
+        names={row.id: row.name for row in rows},
+        slugs={row.id: row.slug for row in rows},
+        top={row.id: row.top_items for row in rows if row.top_items},
     )
 
 
@@ -112,7 +116,7 @@ async def compose_edition(
     digest_key = (audience.topic_ids, (audience.start, audience.end))
     digest = cache.digests.get(digest_key) if cache is not None else None
     if digest is None:
-        digest = assemble(pool, audience.topic_ids, now=audience.end, limits=limits)
+        digest = assemble(pool, audience.topic_ids, now=audience.end, limits=limits, top=labels.top)
         if cache is not None:
             cache.digests[digest_key] = digest
     join_url = None
@@ -139,8 +143,11 @@ async def _window_pool(
 ) -> Pool:
     window = (audience.start, audience.end)
     if cache is None:
+        # A top-stories topic picks from every topic.
+        every = any(topic in labels.top for topic in audience.topic_ids)
+        topic_ids = sorted(labels.names) if every else audience.topic_ids
         candidates = await load_candidates(
-            session=session, start=window[0], end=window[1], topic_ids=audience.topic_ids
+            session=session, start=window[0], end=window[1], topic_ids=topic_ids
         )
         return Pool.of(candidates, now=audience.end)
     if window not in cache.pools:

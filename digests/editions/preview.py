@@ -76,6 +76,7 @@ async def preview_digest(
     labels = TopicLabels(
         names={topic.id: topic.name for topic in topics},
         slugs={topic.id: topic.slug for topic in topics},
+        top={topic.id: topic.top_items for topic in topics if topic.top_items},
     )
     composed = await compose_edition(
         session=session,

@@ -25,8 +25,12 @@ class TopicBook:
 
 
 async def load_topics(*, session: AsyncSession) -> TopicBook:
-    """The active topics, compiled for tagging."""
-    topics = list(await session.scalars(select(Topic).where(Topic.active.is_(True))))
+    """The active topics, compiled for tagging (a top-stories topic tags nothing)."""
+    topics = list(
+        await session.scalars(
+            select(Topic).where(Topic.active.is_(True), Topic.top_items.is_(None))
+        )
+    )
     rules = compile_rules((t.slug, t.keywords, t.categories) for t in topics)
     return TopicBook(rules=rules, ids={t.slug: t.id for t in topics})
 
@@ -72,7 +76,8 @@ async def retag_archive(
     await session.execute(delete(ArticleTopic).where(ArticleTopic.article_id.in_(ids)))
     rows = []
     for article in articles:
-        rows.extend(topic_rows(book, article, (), defaults.get(article.source_id or 0, [])))
+        source_topics = defaults.get(article.source_id or 0, [])
+        rows.extend(topic_rows(book, article, article.pushed_topics, source_topics))
     if rows:
         await session.execute(insert(ArticleTopic), rows)
     return ids[-1], len(ids)

@@ -6,11 +6,18 @@ import re
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.models import Source, Topic
+from digests.models import RemovedSource, Source, Topic
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 GENERAL_TOPIC = "general"
@@ -30,6 +37,16 @@ class TopicSpec(BaseModel):
     description: str = ""
     keywords: list[str] = Field(default_factory=list)
     categories: list[str] = Field(default_factory=list)
+    # A first /start subscribes a chat to every default topic.
+    default: bool = False
+    # "Top stories": the best `top` items across every topic; such a topic has no rules.
+    top: int | None = Field(default=None, ge=1, le=15)
+
+    @model_validator(mode="after")
+    def _top_has_no_rules(self) -> TopicSpec:
+        if self.top is not None and (self.keywords or self.categories):
+            raise ValueError("a top-stories topic (top = N) takes no keywords or categories")
+        return self
 
     @field_validator("slug")
     @classmethod
@@ -108,10 +125,14 @@ async def sync_catalog(*, session: AsyncSession, catalog: Catalog) -> None:
         topic.categories = list(spec.categories)
         topic.position = position
         topic.active = True
+        topic.is_default = spec.default
+        topic.top_items = spec.top
     # Subscriptions to a topic dropped from the file are kept, in case it comes back.
     for topic in existing.values():
         topic.active = False
+    # A feed removed by hand stays removed: only `sources add` brings it back.
     known_urls = set(await session.scalars(select(Source.url)))
+    known_urls |= set(await session.scalars(select(RemovedSource.url)))
     for source in catalog.sources:
         if source.url not in known_urls:
             session.add(
@@ -120,6 +141,7 @@ async def sync_catalog(*, session: AsyncSession, catalog: Catalog) -> None:
                     title=source.title,
                     default_topics=list(source.topics),
                     priority=source.priority,
+                    origin="catalog",
                 )
             )
     await session.flush()

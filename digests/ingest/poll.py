@@ -23,6 +23,7 @@ from digests.ingest.sources import (
     record_success,
 )
 from digests.ingest.store import Pipeline
+from digests.metrics import INGEST_FETCHES
 from digests.models import Source
 from digests.text.render import Renderer
 
@@ -81,6 +82,7 @@ async def _settle(
     source = await session.merge(source)
     if isinstance(fetched, FetchError):
         outcome.failed += 1
+        INGEST_FETCHES.labels(source=str(source.id), result="failed").inc()
         logger.warning("source %s: fetch failed: %s", source.url, fetched)
         paused = record_failure(
             source,
@@ -102,6 +104,7 @@ async def _settle(
     ttl = None
     if fetched.not_modified:
         outcome.not_modified += 1
+        INGEST_FETCHES.labels(source=str(source.id), result="not_modified").inc()
     else:
         outcome.fetched += 1
         parsed = parse_document(
@@ -130,6 +133,7 @@ async def _settle(
         )
         report.problems.extend(parsed.problems)
         outcome.report.merge(report)
+        INGEST_FETCHES.labels(source=str(source.id), result="fetched").inc()
     record_success(
         source,
         now=now,

@@ -24,7 +24,7 @@ async def push_source(*, session: AsyncSession, name: str) -> Source:
     url = PUSH_PREFIX + name
     source = await session.scalar(select(Source).where(Source.url == url))
     if source is None:
-        source = Source(url=url, kind=SourceKind.PUSH, title=name[:255])
+        source = Source(url=url, kind=SourceKind.PUSH, title=name[:255], origin="push")
         session.add(source)
         await session.flush()
     return source

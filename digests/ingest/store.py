@@ -158,6 +158,7 @@ class Pipeline:
             image_url=entry.image_url,
             language=entry.language,
             categories=list(entry.categories),
+            pushed_topics=list(entry.topics),
             content_hash=digest,
             published_at=entry.published_at or now,
             fetched_at=now,
@@ -170,6 +171,7 @@ class Pipeline:
         article.summary = self._summary(entry)
         article.content_hash = digest
         article.categories = list(entry.categories)
+        article.pushed_topics = list(entry.topics)
         article.author = entry.author or article.author
         article.image_url = entry.image_url or article.image_url
         article.updated_at = now

@@ -61,6 +61,8 @@ class Chat(Base):
     status: Mapped[ChatStatus] = mapped_column(str_enum(ChatStatus), default=ChatStatus.ACTIVE)
     joined_via: Mapped[str | None] = mapped_column(String(64))
     connected_by: Mapped[int | None] = mapped_column(BigInteger)
+    # Set by the first /start: from then on /start shows the topics instead of choosing them.
+    started_at: Mapped[datetime | None]
     next_digest_at: Mapped[datetime | None]
     last_digest_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -84,6 +86,10 @@ class Topic(Base):
     categories: Mapped[list[str]] = mapped_column(default=list)
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # A first /start subscribes the chat to the default topics.
+    is_default: Mapped[bool] = mapped_column(default=False)
+    # A "top stories" topic tags nothing: it takes this many of the best items of every topic.
+    top_items: Mapped[int | None]
 
 
 class Subscription(Base):

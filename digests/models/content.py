@@ -49,6 +49,17 @@ class Source(Base):
     error_count: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Where it came from: "catalog" (the TOML file), "desk", "cli" or "push" (None: before 0004).
+    origin: Mapped[str | None] = mapped_column(String(16))
+
+
+class RemovedSource(Base):
+    """A feed removed by the desk or the CLI: the catalogue file never brings it back."""
+
+    __tablename__ = "removed_sources"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Story(Base):
@@ -79,6 +90,8 @@ class Article(Base):
     image_url: Mapped[str | None] = mapped_column(String(2048))
     language: Mapped[str | None] = mapped_column(String(16))
     categories: Mapped[list[str]] = mapped_column(default=list)
+    # Topics a pushed article named itself (JSON Lines "topics"): retagging keeps them.
+    pushed_topics: Mapped[list[str]] = mapped_column(default=list)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     published_at: Mapped[datetime] = mapped_column(index=True)
     # Digest windows are on arrival time: an article published earlier but fetched late

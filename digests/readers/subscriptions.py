@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from digests.models import Subscription, Topic
+from digests.models import Chat, Subscription, Topic
 from digests.readers.deeplinks import parse_topic_set
 
 
@@ -139,3 +140,21 @@ async def subscribe_from_payload(
     if topic is None:
         return None
     return await subscribe(session=session, chat_id=chat_id, slugs=[topic.slug])
+
+
+async def start_following(
+    *, session: AsyncSession, chat: Chat, payload_change: Change | None, now: datetime
+) -> Change | None:
+    """A chat's first /start: the default topics, with alerts, unless its link chose topics.
+
+    Returns what changed, or None when the chat had pressed Start before (nothing changes).
+    """
+    if chat.started_at is not None:
+        return None
+    chat.started_at = now
+    if payload_change is not None or await _subscribed_ids(session, chat.id):
+        return payload_change
+    defaults = await session.scalars(
+        select(Topic).where(Topic.active, Topic.is_default).order_by(Topic.position, Topic.id)
+    )
+    return await subscribe(session=session, chat_id=chat.id, slugs=[t.slug for t in defaults])

@@ -6,7 +6,7 @@ import gettext
 import io
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import (
@@ -28,7 +28,10 @@ from jinja2 import (
 )
 
 from digests.resources import templates_dir
-from digests.text.telegram_html import clip, safe_url
+from digests.text.telegram_html import clip, safe_url, tracked_url
+
+if TYPE_CHECKING:
+    from digests.config import Settings
 
 DEFAULT_LANGUAGE = "en"
 
@@ -85,7 +88,14 @@ def age(env: Environment, moment: datetime, now: datetime) -> str:
     return format_timedelta(moment - now, add_direction=True, threshold=1.0, locale=_language(env))
 
 
+@pass_environment
+def tracked(env: Environment, url: str, kind: str) -> str:
+    """An article link with LINK_UTM's parameters, for links shown as `kind`."""
+    return tracked_url(url, str(env.globals.get("link_utm", "")), kind)
+
+
 FILTERS = {
+    "tracked": tracked,
     "age": age,
     "weekday_name": weekday_name,
     "local_date": local_date,
@@ -98,15 +108,28 @@ FILTERS = {
 class Renderer:
     """Renders templates by name and language; one Jinja2 environment per language."""
 
-    def __init__(self, directory: Path | None = None, default_language: str = DEFAULT_LANGUAGE):
+    def __init__(
+        self,
+        directory: Path | None = None,
+        default_language: str = DEFAULT_LANGUAGE,
+        *,
+        link_utm: str = "",
+    ):
         self.directory = directory or templates_dir()
         self.default_language = default_language
+        # LINK_UTM: campaign parameters added to the article links readers click.
+        self.link_utm = link_utm
         self._environments: dict[str, Environment] = {}
         locale_dir = self.directory / "locale"
         found = (
             {p.name for p in locale_dir.iterdir() if p.is_dir()} if locale_dir.is_dir() else set()
         )
         self.languages: frozenset[str] = frozenset({DEFAULT_LANGUAGE, *found})
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Renderer:
+        """The shipped templates in the configured default language, with LINK_UTM."""
+        return cls(default_language=settings.default_language, link_utm=settings.link_utm)
 
     def language_for(self, code: str | None) -> str:
         """The supported language closest to an IETF code such as 'pt-br', else the default."""
@@ -133,6 +156,7 @@ class Renderer:
                 _load_translations(self.directory / "locale", language), newstyle=True
             )
             env.globals["language"] = language
+            env.globals["link_utm"] = self.link_utm
             env.filters.update(FILTERS)
             self._environments[language] = env
         return env

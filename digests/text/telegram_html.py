@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -45,6 +45,26 @@ def safe_url(url: str | None, *, web_only: bool = False) -> str:
     if scheme in _WEB_SCHEMES:
         return url if parts.hostname else ""
     return url if scheme == "tg" and not web_only else ""
+
+
+def tracked_url(url: str, utm: str, kind: str) -> str:
+    """The link with the newsroom's campaign parameters (`utm`, a query string in which
+    `{kind}` names where the link is shown) added; parameters the link has are kept.
+
+    Only what readers click changes: articles are stored and de-duplicated by their
+    canonical URL, without these.
+    """
+    if not url or not utm:
+        return url
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key for key, _ in query}
+    added = [
+        (key, value.replace("{kind}", kind))
+        for key, value in parse_qsl(utm, keep_blank_values=True)
+        if key not in present
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query + added)))
 
 
 def clip(text: str, limit: int) -> str:

@@ -27,7 +27,7 @@ async def sent_alert(application, api, deliver):
 def copies(api):
     return [
         (chat_id, api.sent_messages(chat_id=chat_id)[-1]["message_id"])
-        for chat_id in (501, 502, -1_001_000_000_777)
+        for chat_id in (501, 502, 504)
     ]
 
 
@@ -68,7 +68,7 @@ async def test_an_edit_while_sending_changes_the_queued_copies_too(application, 
     texts = [api.sent_messages(chat_id=c)[-1]["message_id"] for c in (501, 502)]
     assert "Second version" in api.message(501, texts[0])["text"]
     assert "Second version" in api.message(502, texts[1])["text"]
-    assert "First version" not in api.message(-1_001_000_000_777, copies(api)[2][1])["text"]
+    assert "First version" not in api.message(504, copies(api)[2][1])["text"]
 
 
 async def test_retract_deletes_what_it_can_and_reports_the_rest(application, api, deliver):

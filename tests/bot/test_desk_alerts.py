@@ -20,7 +20,8 @@ def buttons(message):
 
 
 async def readers(application, *, quiet_chat: bool = False):
-    """Four readers: world+tech, tech, world (alerts off), and a channel following world."""
+    """Readers: world+tech, tech, world (alerts off), one who follows nothing, a channel
+    following world, and the editor's own chat with alerts off."""
     async with session_scope(services_of(application).sessionmaker) as session:
         topics = {t.slug: t for t in await session.scalars(select(Topic))}
         await add_chat(session, 501, topics=[topics["world"], topics["tech"]])
@@ -30,9 +31,13 @@ async def readers(application, *, quiet_chat: bool = False):
             quiet.quiet_start, quiet.quiet_end = "00:00", "23:59"
         off = await add_chat(session, 503, topics=[topics["world"]])
         off.alerts_enabled = False
+        # "Everyone" is every private chat and group with alerts on, whatever it follows.
+        await add_chat(session, 504)
         await add_chat(
             session, -1_001_000_000_777, topics=[topics["world"]], chat_type=ChatType.CHANNEL
         )
+        desk = await add_chat(session, EDITOR)
+        desk.alerts_enabled = False
         return topics
 
 
@@ -168,8 +173,9 @@ async def test_progress_is_redrawn_then_the_alert_finishes(application, api, del
     assert buttons(final) == []
     alert = await the_alert(application)
     assert alert.status == "sent" and alert.finished_at is not None
-    channel_copy = api.sent_messages(chat_id=-1_001_000_000_777)[-1]
-    assert channel_copy["plain_text"].startswith("🔴 Breaking")
+    no_topics_copy = api.sent_messages(chat_id=504)[-1]
+    assert no_topics_copy["plain_text"].startswith("🔴 Breaking")
+    assert api.sent_messages(chat_id=-1_001_000_000_777) == []  # channels only when chosen
 
     await refresh_alert_status(NewsContext(application))  # finished: nothing more to edit
     assert api.message(EDITOR, card["message_id"]) == final

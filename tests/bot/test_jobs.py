@@ -32,8 +32,10 @@ async def test_the_job_queues_the_digest_of_a_chat_that_started_the_bot(applicat
     async with session_scope(sessionmaker) as session:
         [delivery] = (await session.scalars(select(Delivery))).all()
         chat = await session.scalar(select(Chat))
+    # /start followed Top stories, where the day's best item goes first.
+    assert "<b>TOP STORIES</b>\n<b>1.</b> <a" in delivery.payload["text"]
     assert "Chip news" in delivery.payload["text"]
-    assert "https://t.me/newsbot_test_bot?start=tech" in delivery.payload["text"]
+    assert "https://t.me/newsbot_test_bot?start=t-1-5" in delivery.payload["text"]
     assert chat.next_digest_at > now
 
 

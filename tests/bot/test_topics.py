@@ -31,7 +31,7 @@ async def test_topics_keyboard_toggles_and_redraws_the_same_message(application,
     await deliver(api.user_message("/topics", user_id=42))
     [shown] = api.sent_messages(chat_id=42)
     assert shown["text"].startswith("<b>Your topics</b>")
-    assert buttons(shown)[:2] == ["▫️ World", "▫️ Politics"]
+    assert buttons(shown)[:3] == ["▫️ Top stories", "▫️ World", "▫️ Politics"]
 
     await deliver(api.callback_query("tp:tech", user_id=42))
 
@@ -71,8 +71,8 @@ async def test_subscribe_and_unsubscribe_by_command(application, api, deliver):
 async def test_subscribe_without_a_topic_explains_itself(application, api, deliver):
     await deliver(api.user_message("/subscribe", user_id=45))
     reply = api.sent_messages(chat_id=45)[-1]["text"]
-    assert reply.startswith("Usage: /subscribe &lt;topic&gt; — for example /subscribe world")
-    assert "Topics: world, politics, business, tech" in reply
+    assert reply.startswith("Usage: /subscribe &lt;topic&gt; — for example /subscribe top")
+    assert "Topics: top, world, politics, business, tech" in reply
 
 
 async def test_mysubs_lists_topics_and_the_next_digest(application, api, deliver):
@@ -90,7 +90,7 @@ async def test_a_deep_link_subscribes_in_one_tap_and_records_the_campaign(
     await deliver(api.user_message("/start tech", user_id=47))
     assert "✅ Now following: Technology" in api.sent_messages(chat_id=47)[-1]["text"]
     assert await followed(application, 47) == ["tech"]
-    await deliver(api.user_message("/start t-1-2", user_id=48))
+    await deliver(api.user_message("/start t-2-3", user_id=48))
     assert await followed(application, 48) == ["world", "politics"]
     async with session_scope(services_of(application).sessionmaker) as session:
         chat = await session.scalar(select(Chat).where(Chat.telegram_id == 47))

@@ -20,6 +20,11 @@ def clean_environment(monkeypatch, tmp_path):
         "WEBHOOK_SECRET",
         "RETENTION_DAYS",
         "SENDER_INSTANCE_ID",
+        "WEBHOOK_URL",
+        "WEBHOOK_LISTEN",
+        "METRICS_LISTEN",
+        "METRICS_PORT",
+        "LOG_FORMAT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
@@ -51,6 +56,9 @@ def test_values_come_from_the_environment_and_dotenv(monkeypatch, tmp_path):
         ("LOG_LEVEL", "loud", "LOG_LEVEL: must be one of"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL: must be a sqlite"),
         ("WEBHOOK_PORT", "99999", "WEBHOOK_PORT: "),
+        ("LINK_UTM", "utm_source", "LINK_UTM: must be a query string"),
+        ("METRICS_PORT", "0", "METRICS_PORT: "),
+        ("LOG_FORMAT", "xml", "LOG_FORMAT: "),
     ],
 )
 def test_a_bad_value_fails_with_one_line_naming_the_variable(
@@ -117,3 +125,17 @@ def test_the_default_sender_instance_id_never_repeats():
     settings = load_settings()
     first, second = (sender_config(settings, role="send").instance for _ in range(2))
     assert first != second and ":send:" in first and len(first) <= 64
+
+
+def test_the_webhook_and_metrics_listen_on_loopback_unless_told_and_metrics_are_off(tmp_path):
+    # .env.example's empty values mean the defaults.
+    (tmp_path / ".env").write_text(
+        "WEBHOOK_LISTEN=\nMETRICS_LISTEN=\nMETRICS_PORT=\nLOG_FORMAT=\n"
+        "WEBHOOK_URL=https://news.example/tg/hook\n"
+    )
+    settings = load_settings()
+    assert (settings.webhook_listen, settings.metrics_listen) == ("127.0.0.1", "127.0.0.1")
+    assert settings.metrics_port is None and settings.log_format == "text"
+    assert settings.webhook_path == "/tg/hook"
+    assert load_settings(webhook_url="https://news.example").webhook_path == "/"
+    assert load_settings(log_format="JSON", metrics_port="9100").metrics_port == 9100

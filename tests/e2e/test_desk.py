@@ -20,17 +20,18 @@ async def test_alert_lifecycle_with_the_real_sender(tmp_path):
 
 async def _lifecycle(bot) -> None:
     api = bot.api
+    # A plain Start, no deep link: the reader follows the default topics, alerts on.
     api.user_message("/start", user_id=READER)
-    await api.wait_for_message(chat_id=READER, contains="Welcome", timeout=30)
-    api.user_message("/subscribe world", user_id=READER)
-    await api.wait_for_message(chat_id=READER, contains="Now following", timeout=30)
+    welcome = await api.wait_for_message(chat_id=READER, contains="Welcome", timeout=30)
+    assert "Now following: Top stories, with breaking alerts on." in welcome["text"]
 
     api.user_message("/alert Stranger danger", user_id=STRANGER)
     await api.wait_for_message(chat_id=STRANGER, contains="Not allowed", timeout=30)
 
     api.user_message("/alert Storm hits the coast", user_id=OWNER)
     card = await api.wait_for_message(chat_id=OWNER, contains="Alert #1", timeout=30)
-    assert "Everyone (1)" in str(card["reply_markup"])
+    # Everyone: the reader, and the owner's own chat (registered by /alert, alerts on).
+    assert "Everyone (2)" in str(card["reply_markup"])
 
     api.callback_query("al:ok:1", user_id=OWNER, message_id=card["message_id"])
     await api.wait_until(lambda: "Alert #1 ·" in text_of(api, OWNER, card["message_id"]), 30)
@@ -38,7 +39,7 @@ async def _lifecycle(bot) -> None:
     assert copy["plain_text"].startswith("🔴 Breaking")
     await api.wait_until(
         lambda: (
-            "Sent 1 / 1" in text_of(api, OWNER, card["message_id"])
+            "Sent 2 / 2" in text_of(api, OWNER, card["message_id"])
             and "Sent." in text_of(api, OWNER, card["message_id"])
         ),
         timeout=30,
@@ -54,6 +55,6 @@ async def _lifecycle(bot) -> None:
     report = await api.wait_for_message(chat_id=OWNER, contains="Retraction", timeout=30)
     await api.wait_until(lambda: api.was_deleted(READER, copy["message_id"]), timeout=30)
     await api.wait_until(
-        lambda: "1 of 1 copies deleted" in text_of(api, OWNER, report["message_id"]), timeout=30
+        lambda: "2 of 2 copies deleted" in text_of(api, OWNER, report["message_id"]), timeout=30
     )
     assert await bot.stop() == 0

@@ -30,6 +30,7 @@ from digests.delivery.sender.claims import (
     record_outcomes,
 )
 from digests.delivery.sender.config import SenderConfig
+from digests.delivery.sender.counting import count_cancelled, count_decision
 from digests.delivery.sender.fleet import Fleet
 from digests.delivery.sender.lanes import ChatLane, SenderStats, Waker
 from digests.delivery.sender.outcomes import SEND_METHODS, outcome_of_error, outcome_of_result
@@ -292,6 +293,7 @@ class Sender:
     def _apply(self, decision: Decision, lane: ChatLane, row: Claimed) -> None:
         """Carry out react's decision: queue database writes, change what is held in memory."""
         now, writes, stats = utcnow(), self.writes, self.stats
+        count_decision(decision, row, now)
         match decision:
             case RecordSent(message_id=message_id, code=code, note=note):
                 stats.sent += 1
@@ -363,6 +365,7 @@ class Sender:
     def record_cancelled(self, row: Claimed, reason: str, code: FailureCode) -> None:
         """Queue a cancellation of a claimed row."""
         self.stats.cancelled += 1
+        count_cancelled(code)
         self.writes.cancelled.append({"b_id": row.id, "b_error": reason, "b_code": code})
 
     async def _flush_loop(self) -> None:

@@ -91,3 +91,28 @@ def test_nothing_new_is_an_empty_digest():
     digest = assemble([article(1, {SPORT: 1.0})], [WORLD], now=NOW)
     assert not digest
     assert digest.article_ids == []
+
+
+TOP = 9
+
+
+def test_top_stories_take_the_best_of_every_topic_then_the_chats_topics_follow():
+    candidates = [
+        article(1, {SPORT: 1.0}, hours_ago=1),  # the best, though the chat does not follow sport
+        article(2, {WORLD: 1.0}, hours_ago=2),
+        article(3, {WORLD: 1.0}, hours_ago=3),
+        article(4, {TECH: 1.0}, hours_ago=4),
+        article(5, {WORLD: 1.0}, hours_ago=5, story=7),
+        article(6, {TECH: 1.0}, hours_ago=6, story=7),  # same story as 5: shown once
+    ]
+    digest = assemble(candidates, [TOP, WORLD, TECH], now=NOW, top={TOP: 2})
+    assert shown(digest) == [(TOP, [1, 2]), (WORLD, [3, 5]), (TECH, [4])]
+
+
+def test_top_stories_alone_count_every_topics_coverage_and_keep_the_total():
+    candidates = [article(n, {n % 3 + 1: 1.0}, hours_ago=n) for n in range(1, 10)]
+    candidates.append(article(20, {TECH: 1.0}, hours_ago=1.5, story=8, source="Wire"))
+    candidates.append(article(21, {SPORT: 1.0}, hours_ago=30, story=8, source="Post"))
+    digest = assemble(candidates, [TOP], now=NOW, top={TOP: 4}, limits=Limits(5, 3))
+    assert shown(digest) == [(TOP, [1, 20, 2])]  # the total cap of 3 wins over top = 4
+    assert digest.sections[0].items[1].more_sources == 1  # the Post's sport coverage counts

@@ -10,7 +10,12 @@ from bot.menu import build_menus, parse_menu
 
 def test_user_text_is_escaped(renderer):
     html = renderer.render(
-        "bot/start.html", created=True, first_name="<b>Eve</b> & co", commands=[], change=None
+        "bot/start.html",
+        created=True,
+        first_name="<b>Eve</b> & co",
+        commands=[],
+        change=None,
+        following=[],
     )
     assert "&lt;b&gt;Eve&lt;/b&gt; &amp; co" in html
     assert "<b>Eve" not in html
@@ -18,7 +23,7 @@ def test_user_text_is_escaped(renderer):
 
 def test_a_missing_value_is_an_error_not_a_blank(renderer):
     with pytest.raises(UndefinedError):
-        renderer.render("bot/start.html", created=True, commands=[], change=None)
+        renderer.render("bot/start.html", created=True, commands=[], change=None, following=[])
 
 
 @pytest.mark.parametrize(

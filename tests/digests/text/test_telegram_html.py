@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digests.text.telegram_html import plain_text, safe_url, visible_length
+from digests.text.telegram_html import plain_text, safe_url, tracked_url, visible_length
 
 
 def test_plain_text_reads_the_html():
@@ -31,3 +31,27 @@ def test_visible_length_counts_utf16_units_after_parsing():
 )
 def test_safe_url_keeps_only_links_telegram_can_open(url, web_only, expected):
     assert safe_url(url, web_only=web_only) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "utm", "kind", "expected"),
+    [
+        ("https://news.example/a", "", "digest", "https://news.example/a"),
+        (
+            "https://news.example/a",
+            "utm_source=telegram&utm_medium={kind}",
+            "digest",
+            "https://news.example/a?utm_source=telegram&utm_medium=digest",
+        ),
+        # The link's own parameters stay, first; one it already has is not overridden.
+        (
+            "https://news.example/a?id=7&utm_source=site#top",
+            "utm_source=telegram&utm_medium={kind}",
+            "alert",
+            "https://news.example/a?id=7&utm_source=site&utm_medium=alert#top",
+        ),
+        ("", "utm_source=telegram", "digest", ""),
+    ],
+)
+def test_tracked_url_adds_the_newsrooms_campaign_parameters(url, utm, kind, expected):
+    assert tracked_url(url, utm, kind) == expected
