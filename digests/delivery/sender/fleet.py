@@ -136,8 +136,20 @@ class Fleet:
 
         task.add_done_callback(done)
 
-    async def join(self) -> int:
-        """Take this instance's lease, then put back the rows of gone instances and its own."""
+    async def join(self, stopping: asyncio.Event) -> int | None:
+        """Take this instance's lease, then put back its own rows; None if stopped meanwhile."""
+        joining = asyncio.create_task(self._join())
+        stopped = asyncio.create_task(stopping.wait())
+        await asyncio.wait({joining, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not joining.done():  # a SIGTERM while the database is still away: just stop
+            joining.cancel()
+            await asyncio.gather(joining, return_exceptions=True)
+            self.state = SenderState.STOPPED
+            return None
+        return joining.result()
+
+    async def _join(self) -> int:
         waited_from = self.clock()
         while not await self.retrying("taking the instance lease", self._renew):
             # A previous process with this id may have crashed: its lease runs out. One

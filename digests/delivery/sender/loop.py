@@ -106,16 +106,13 @@ class Sender:
         return self.fleet.healthy and not self._stopping.is_set()
 
     async def run(self) -> None:
-        """Take the instance lease and recover leftovers, then send until stopped.
-
-        Raises SenderFailed when it cannot go on (fleet.py): the process then exits non-zero.
-        """
-        self.stats.recovered = await self.fleet.join()
-        logger.info(
-            "sender %s started (%.0f msg/s overall)",
-            self.config.instance,
-            self.config.limits.overall,
-        )
+        """Take the lease, recover leftovers, send until stopped; SenderFailed if it cannot."""
+        recovered = await self.fleet.join(self._stopping)
+        if recovered is None:  # stopped before the database ever answered
+            return
+        self.stats.recovered = recovered
+        limits = self.config.limits
+        logger.info("sender %s started (%.0f msg/s overall)", self.config.instance, limits.overall)
         claimer = asyncio.create_task(self._claim_loop(), name="sender-claim")
         recorder = asyncio.create_task(self._flush_loop(), name="sender-record")
         self.fleet.watch(claimer, self.stop)  # a claimer that fails stops the sender

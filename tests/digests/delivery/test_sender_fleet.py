@@ -204,3 +204,14 @@ async def test_on_postgresql_terminated_backends_do_not_stop_delivery(sessionmak
     sender.stop()
     await task
     assert message["text"] == "after" and sender.fleet.state is SenderState.STOPPED
+
+
+async def test_a_stop_while_the_database_is_away_returns_at_once(sessionmaker):
+    sender = make_sender(FakeBotAPI(), FlakyDatabase(sessionmaker, failures=float("inf")))
+    await sender.bot.initialize()
+    task = asyncio.create_task(sender.run())
+    await asyncio.sleep(0.3)
+
+    sender.stop()  # SIGTERM: nothing was claimed, nothing to finish
+    await asyncio.wait_for(task, timeout=2)
+    assert sender.fleet.state is SenderState.STOPPED
