@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import NewsApplication, build_application
 from bot.context import NewsContext, services_of
 from bot.fakeapi import FakeBotAPI, RecordingRequest
-from bot.jobs import maintenance, once_across_instances
+from bot.jobs import build_digests, maintenance, once_across_instances
 from digests.config import Settings
 from digests.db import session_scope
 from digests.ingest.sources import due_sources
@@ -22,10 +23,12 @@ from digests.models import (
     Delivery,
     DeliveryKind,
     DeliveryStatus,
+    Edition,
     Lease,
+    Topic,
     utcnow,
 )
-from tests.factories import add_chat, add_source
+from tests.factories import add_article, add_chat, add_source
 
 
 @pytest.fixture
@@ -138,3 +141,27 @@ async def test_maintenance_forgets_by_retention_and_keeps_the_rest(application, 
     assert refs == {"old-pending", "new-sent"}
     assert audit == 1 and events == 0
     assert "instance:gone" not in leases
+
+
+async def test_two_instances_building_digests_at_once_build_each_once(application, twin):
+    sessionmaker = services_of(application).sessionmaker
+    now = utcnow()
+    async with session_scope(sessionmaker) as session:
+        tech = await session.scalar(select(Topic).where(Topic.slug == "tech"))
+        await add_article(
+            session, 1, topics={tech: 1.0}, title="Chip news", fetched_at=now - timedelta(hours=2)
+        )
+        for n in range(40):
+            await add_chat(
+                session, 9000 + n, topics=[tech], next_digest_at=now - timedelta(minutes=5)
+            )
+
+    await asyncio.gather(build_digests(NewsContext(application)), build_digests(NewsContext(twin)))
+
+    async with session_scope(sessionmaker) as session:
+        editions = await session.scalar(select(func.count()).select_from(Edition))
+        per_chat = (
+            await session.execute(select(Delivery.chat_id, func.count()).group_by(Delivery.chat_id))
+        ).all()
+    assert editions == 40
+    assert len(per_chat) == 40 and {count for _, count in per_chat} == {1}

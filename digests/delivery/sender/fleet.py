@@ -66,7 +66,6 @@ class Fleet:
         self.state = SenderState.STARTING
         self.failure: SenderFailed | None = None
         self.valid_until = -1.0  # no dispatching after this (monotonic)
-        self.lapsed = False
         self._db_ok_at = clock()
         self._failing: set[str] = set()
         self._rng = random.Random()
@@ -74,7 +73,7 @@ class Fleet:
     @property
     def healthy(self) -> bool:
         """Running: the database answers and the lease is held."""
-        return self.state is SenderState.RUNNING
+        return self.state is SenderState.RUNNING and self.may_send()
 
     def may_send(self, now: float | None = None) -> bool:
         """Whether the lease is surely still held (real time)."""
