@@ -1,5 +1,7 @@
 """Digest engine at scale: 100,000 chats, 20 topics, 2,000 articles in the window.
 
+One chat in ten holds a keyword filter (/exclude), from a handful of words.
+
 Sets up a SQLite archive (untimed), then, each in a fresh process so peak memory is its own:
   build  — claim every due chat, assemble, render (once per audience), queue, advance;
   floor  — bulk-insert the very same outbox rows into a copy of the set-up database.
@@ -33,6 +35,7 @@ from digests.models import (
     Article,
     ArticleTopic,
     Chat,
+    ChatFilter,
     Delivery,
     RelatedArticle,
     Story,
@@ -46,6 +49,7 @@ TOPICS = 20
 # A newsroom's readers: most in its own zone and language, popular topics more followed.
 ZONES = [("Europe/Warsaw", 0.85), ("Europe/London", 0.1), ("America/New_York", 0.05)]
 LANGUAGES = [("en", 0.7), ("pl", 0.3)]
+FILTERED_SHARE, FILTERED_WORDS = 0.10, 5
 WORDS = (
     "council budget river summit market chip vaccine match festival rate election harbour "
     "tram study storm court strike museum startup league minister climate"
@@ -158,6 +162,20 @@ async def set_up(url: str, chats: int, articles: int, seed: int) -> None:
                     for topic in set(
                         rng.choices(range(1, TOPICS + 1), weights=popularity, k=rng.randint(1, 4))
                     )
+                ],
+            )
+            # One chat in ten holds a keyword filter, one of a few words, as readers would.
+            await session.execute(
+                insert(ChatFilter),
+                [
+                    {
+                        "chat_id": row["id"],
+                        "kind": "exclude",
+                        "phrase": rng.choice(WORDS[:FILTERED_WORDS]),
+                        "created_at": MOMENT,
+                    }
+                    for row in rows
+                    if rng.random() < FILTERED_SHARE
                 ],
             )
     await engine.dispose()

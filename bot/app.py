@@ -40,6 +40,7 @@ from bot.desk_status import refresh_alert_status
 from bot.flood import guard_flood
 from bot.flood_guard import FloodRule
 from bot.handlers.channels import connect_channel, toggle_channel_topic
+from bot.handlers.conversation import cancel_command, end_question, unknown_command
 from bot.handlers.desk_admins import admins_command, desk_help
 from bot.handlers.desk_alert_changes import (
     alert_edit_command,
@@ -63,6 +64,13 @@ from bot.handlers.desk_sources import (
 )
 from bot.handlers.desk_stats import stats_command
 from bot.handlers.errors import report_error
+from bot.handlers.filters import (
+    FILTER_REMOVE,
+    exclude_command,
+    filter_remove_button,
+    filters_command,
+    include_command,
+)
 from bot.handlers.inline import inline_search
 from bot.handlers.lookups import (
     LATEST_PAGE,
@@ -136,6 +144,10 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("connect", connect_channel))
     application.add_handler(CallbackQueryHandler(toggle_channel_topic, pattern=f"^{CHANNEL_TOPIC}"))
     application.add_handler(CommandHandler("stop", ask_to_stop))
+    application.add_handler(CommandHandler("exclude", exclude_command))
+    application.add_handler(CommandHandler("include", include_command))
+    application.add_handler(CommandHandler("filters", filters_command))
+    application.add_handler(CallbackQueryHandler(filter_remove_button, pattern=f"^{FILTER_REMOVE}"))
     application.add_handler(CommandHandler("mydata", my_data))
     application.add_handler(CommandHandler("privacy", privacy))
     application.add_handler(CallbackQueryHandler(stop_button, pattern=f"^{STOP}"))
@@ -173,11 +185,17 @@ def register_handlers(application: NewsApplication) -> None:
     )
     application.add_handler(CallbackQueryHandler(source_list_button, pattern=f"^{SOURCE_LIST}$"))
     application.add_handler(CommandHandler("stats", stats_command))
+    application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(MessageHandler(filters.LOCATION, setting_text))
+    # A command no handler above took: point to /help (in groups only when addressed to us).
+    commands = filters.UpdateType.MESSAGE & filters.COMMAND
+    application.add_handler(MessageHandler(commands, unknown_command))
     # Last: any other text is a settings answer or, in a private chat, a search.
     application.add_handler(
         MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, plain_text)
     )
+    # After any command to the bot: a pending settings question is over.
+    application.add_handler(MessageHandler(commands, end_question), group=1)
     application.add_error_handler(report_error)
 
 

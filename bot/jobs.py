@@ -75,9 +75,7 @@ def digest_options(context: NewsContext) -> BuildOptions:
     """Digest building options from the settings and the bot's own username."""
     settings = context.settings
     return BuildOptions(
-        limits=Limits(
-            per_section=settings.digest_items_per_section, total=settings.digest_max_items
-        ),
+        limits=Limits.of(settings),
         send_empty=settings.digest_send_empty,
         bot_username=context.bot.username,
     )

@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     digest_items_per_section: int = Field(default=5, ge=1, le=50)
     digest_max_items: int = Field(default=15, ge=1, le=100)
     digest_send_empty: bool = False
+    digest_max_age_hours: int = Field(default=48, ge=0)  # 0: no bound
     digest_interval_seconds: float = Field(default=30, gt=0, le=3600)
     flood_rate: float = Field(default=1.0, gt=0)
     flood_burst: int = Field(default=8, ge=1)

@@ -9,8 +9,10 @@ UserError
  ├── AlertTextError     an alert as typed: no text, link=javascript:…, 5,000 characters
  ├── AlertStateError    an alert not in a state for it: no alert #99, confirmed already
  ├── RoleError          an editor change: an owner already, not an editor, no user id
- └── SourceError        not a feed URL, a duplicate, no source #7
-      └── UnknownTopics "astrology" (it carries the topics there are)
+ ├── FilterLimit        a 21st keyword filter
+ ├── SourceError        not a feed URL, a duplicate, no source #7
+ │    └── UnknownTopics "astrology" (it carries the topics there are)
+ └── ListError          /related 3 with no list shown, or a list of two
 
 Not user errors, so not here: SettingsError and CatalogError are the operator's configuration,
 found at start-up where no chat waits for an answer; FetchError is a feed's server failing,
@@ -100,6 +102,15 @@ class RoleError(UserError):
     )
 
 
+class FilterLimit(UserError):
+    """More keyword filters than a chat may have; `value` is the limit."""
+
+    codes = frozenset({"too_many_filters"})
+
+    def __init__(self, limit: int) -> None:
+        super().__init__("too_many_filters", limit)
+
+
 class SourceError(UserError):
     """A source that cannot be added or changed."""
 
@@ -118,3 +129,9 @@ class UnknownTopics(SourceError):
     def values(self) -> dict[str, object]:
         """The unknown topics as `value`, the known ones as `known`."""
         return {**super().values(), "known": self.known}
+
+
+class ListError(UserError):
+    """A number that should name an article of the last list shown; `value` is the number."""
+
+    codes = frozenset({"no_list", "not_in_list"})

@@ -27,7 +27,10 @@ def upgrade(settings: Settings, revision: str) -> None:
     before = migrate.current_revision(settings.database_url)
     migrate.upgrade(settings.database_url, revision)
     after = migrate.current_revision(settings.database_url)
-    click.echo(f"{database_label(settings)}: {before or 'empty'} -> {after}")
+    if before == after:
+        click.echo(f"{database_label(settings)}: already at {after}, up to date")
+    else:
+        click.echo(f"{database_label(settings)}: {before or 'empty'} -> {after}")
 
 
 @db.command()

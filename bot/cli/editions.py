@@ -39,7 +39,7 @@ async def _preview(
                 slugs=slugs,
                 language=language,
                 timezone=timezone,
-                limits=Limits(settings.digest_items_per_section, settings.digest_max_items),
+                limits=Limits.of(settings),
             )
     finally:
         await engine.dispose()

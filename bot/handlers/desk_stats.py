@@ -16,6 +16,7 @@ from digests.ids import parse_id
 from digests.models import utcnow
 
 DAYS = 14
+MAX_DAYS = 90
 logger = logging.getLogger(__name__)
 
 
@@ -26,8 +27,11 @@ async def stats_command(update: Update, context: NewsContext) -> None:
         return
     language = context.language_for(user.language_code)
     args = context.args or []
-    days = parse_id(args[0], maximum=90) if args else None
-    days = days if days else DAYS
+    days = parse_id(args[0], maximum=MAX_DAYS) if args else DAYS
+    if not days or len(args) > 1:
+        text = context.render("desk/stats_usage.html", language=language, maximum=MAX_DAYS)
+        await message.reply_text(text)
+        return
     async with context.session() as session:
         stats = await collect_stats(session=session, now=utcnow(), days=days)
     labels = parse_labels(context.render("desk/chart_labels.txt", language=language))

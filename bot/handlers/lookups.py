@@ -12,10 +12,12 @@ from bot.context import NewsContext
 from bot.jobs import digest_options
 from bot.permissions import may_configure
 from bot.updates import chat_of, message_of
-from digests.archive.lookups import coverage, find_article, latest
+from digests.archive.lookups import coverage, latest
 from digests.archive.search import search
+from digests.editions.assemble import Limits
 from digests.editions.layout import RELATED_CALLBACK, related_buttons
 from digests.editions.ondemand import digest_now
+from digests.editions.shown import article_for, remember_list
 from digests.ids import parse_id
 from digests.models import utcnow
 from digests.readers.conversation import recall, remember
@@ -62,11 +64,20 @@ async def _send_or_edit(update: Update, text: str, markup: InlineKeyboardMarkup 
 async def _search_page(
     update: Update, context: NewsContext, text: str, key: str, page: int
 ) -> None:
+    now = utcnow()
     async with context.session() as session:
         chat = await context.current_chat(session, update)
         language, timezone = chat.language, chat.timezone
         hits = await search(session=session, query=text, limit=PAGE + 1, offset=page * PAGE)
-    more, hits = len(hits) > PAGE, hits[:PAGE]
+        more, hits = len(hits) > PAGE, hits[:PAGE]
+        await remember_list(
+            session=session,
+            chat_id=chat.telegram_id,
+            name=f"search:{key}",
+            first=page * PAGE + 1,
+            article_ids=[hit.article_id for hit in hits],
+            now=now,
+        )
     reply = context.render(
         "lookups/results.html",
         language=language,
@@ -75,7 +86,7 @@ async def _search_page(
         page=page,
         first=page * PAGE + 1,
         tz=timezone,
-        now=utcnow(),
+        now=now,
     )
     await _send_or_edit(
         update, reply, _pager(SEARCH_PAGE, key, page, more, _labels(context, language))
@@ -147,11 +158,26 @@ async def search_page_button(update: Update, context: NewsContext) -> None:
 
 
 async def _latest_page(update: Update, context: NewsContext, topic: str | None, page: int) -> None:
+    now, limits = utcnow(), Limits.of(context.settings)
     async with context.session() as session:
         chat = await context.current_chat(session, update)
         language, timezone = chat.language, chat.timezone
-        articles = await latest(session=session, topic=topic, limit=PAGE + 1, offset=page * PAGE)
-    more, articles = len(articles) > PAGE, articles[:PAGE]
+        articles = await latest(
+            session=session,
+            topic=topic,
+            limit=PAGE + 1,
+            offset=page * PAGE,
+            published_after=limits.published_after(now),
+        )
+        more, articles = len(articles) > PAGE, articles[:PAGE]
+        await remember_list(
+            session=session,
+            chat_id=chat.telegram_id,
+            name=f"latest:{topic or '-'}",
+            first=page * PAGE + 1,
+            article_ids=[article.id for article in articles],
+            now=now,
+        )
     reply = context.render(
         "lookups/latest.html",
         language=language,
@@ -159,7 +185,8 @@ async def _latest_page(update: Update, context: NewsContext, topic: str | None, 
         articles=articles,
         first=page * PAGE + 1,
         tz=timezone,
-        now=utcnow(),
+        now=now,
+        max_age_hours=context.settings.digest_max_age_hours,
     )
     markup = _pager(LATEST_PAGE, topic or "-", page, more, _labels(context, language))
     await _send_or_edit(update, reply, markup)
@@ -184,16 +211,17 @@ async def latest_page_button(update: Update, context: NewsContext) -> None:
 
 async def show_coverage(update: Update, context: NewsContext, reference: str) -> None:
     """The article's other coverage and related stories, or why there is none."""
+    now = utcnow()
     async with context.session() as session:
         chat = await context.current_chat(session, update)
         language, timezone = chat.language, chat.timezone
-        article = await find_article(session=session, reference=reference)
+        article = await article_for(session=session, chat=chat, reference=reference, now=now)
         found = await coverage(session=session, article_id=article.id) if article else None
     if found is None:
         text = context.render("lookups/not_found.html", language=language, reference=reference)
     else:
         text = context.render(
-            "lookups/coverage.html", language=language, coverage=found, tz=timezone, now=utcnow()
+            "lookups/coverage.html", language=language, coverage=found, tz=timezone, now=now
         )
     await context.bot.send_message(chat_of(update).id, text)
 
@@ -216,7 +244,7 @@ async def related_button(update: Update, context: NewsContext) -> None:
     if query is None or query.data is None:
         return
     await query.answer()
-    await show_coverage(update, context, query.data.removeprefix(RELATED_CALLBACK))
+    await show_coverage(update, context, "#" + query.data.removeprefix(RELATED_CALLBACK))
 
 
 async def digest_command(update: Update, context: NewsContext) -> None:
@@ -243,6 +271,15 @@ async def digest_command(update: Update, context: NewsContext) -> None:
             limits=options.limits,
             bot_username=options.bot_username,
         )
+        if parts:
+            await remember_list(
+                session=session,
+                chat_id=chat.id,
+                name="digest",
+                first=1,
+                article_ids=[id_ for part in parts for id_ in part.article_ids],
+                now=utcnow(),
+            )
     if parts is None:
         await context.bot.send_message(
             chat.id, context.render("lookups/no_topics.html", language=language)

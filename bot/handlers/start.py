@@ -39,7 +39,7 @@ async def start(update: Update, context: NewsContext) -> None:
     payload = context.args[0] if context.args else None
     if payload and RELATED_PAYLOAD_PATTERN.match(payload):
         # A Related button from a channel digest: show that article's coverage here.
-        await show_coverage(update, context, payload[len(RELATED_PAYLOAD) :])
+        await show_coverage(update, context, "#" + payload[len(RELATED_PAYLOAD) :])
         return
     campaign = payload if payload and CAMPAIGN.match(payload) else None
     language = context.language_for(user.language_code if user else None)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
+from telegram.constants import ChatType
 
 from bot.context import NewsContext
 from bot.keyboards import TOPIC_TOGGLE, topics_keyboard
 from bot.permissions import may_configure
+from bot.updates import chat_of
 from digests.readers.subscriptions import (
     subscribe,
     subscribed_topics,
@@ -26,7 +28,12 @@ async def show_topics(update: Update, context: NewsContext) -> None:
         states = await topic_states(session=session, chat_id=chat.id)
         language = chat.language
     await message.reply_text(
-        context.render("topics/choose.html", language=language, states=states),
+        context.render(
+            "topics/choose.html",
+            language=language,
+            states=states,
+            group=chat_of(update).type != ChatType.PRIVATE,
+        ),
         reply_markup=topics_keyboard(states),
     )
 

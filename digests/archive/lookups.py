@@ -9,6 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from digests.errors import UnknownTopics
 from digests.ids import parse_id
 from digests.ingest.normalize import canonical_url
 from digests.models import Article, ArticleTopic, RelatedArticle, Source, Topic
@@ -53,17 +54,35 @@ def _with_source() -> Select[Article, str | None]:
 
 
 async def latest(
-    *, session: AsyncSession, topic: str | None = None, limit: int = 5, offset: int = 0
+    *,
+    session: AsyncSession,
+    topic: str | None = None,
+    limit: int = 5,
+    offset: int = 0,
+    published_after: datetime | None = None,
 ) -> list[ArticleView]:
-    """The newest articles, optionally in one topic (by slug; a top-stories topic is all)."""
+    """The newest articles, optionally in one topic (by slug; UnknownTopics if there is no
+    such topic; a top-stories topic is all), published since `published_after` when given
+    (older news is not news).
+    """
     query = _with_source()
-    top = select(Topic.id).where(Topic.slug == topic, Topic.top_items.is_not(None))
-    if topic is not None and await session.scalar(top) is None:
-        query = (
-            query.join(ArticleTopic, ArticleTopic.article_id == Article.id)
-            .join(Topic, Topic.id == ArticleTopic.topic_id)
-            .where(Topic.slug == topic)
-        )
+    if topic is not None:
+        row = (
+            await session.execute(
+                select(Topic.id, Topic.top_items).where(Topic.slug == topic, Topic.active)
+            )
+        ).first()
+        if row is None:
+            known = await session.scalars(
+                select(Topic.slug).where(Topic.active).order_by(Topic.position, Topic.id)
+            )
+            raise UnknownTopics([topic], list(known))
+        if row.top_items is None:
+            query = query.join(ArticleTopic, ArticleTopic.article_id == Article.id).where(
+                ArticleTopic.topic_id == row.id
+            )
+    if published_after is not None:
+        query = query.where(Article.published_at >= published_after)
     rows = await session.execute(
         query.order_by(Article.published_at.desc(), Article.id.desc())
         .limit(min(limit, MAX_PAGE))
@@ -73,9 +92,11 @@ async def latest(
 
 
 async def find_article(*, session: AsyncSession, reference: str) -> Article | None:
-    """An article by its number or by any URL it was published under (tracking removed)."""
+    """An article by its archive number ('1234' or '#1234') or by any URL it was published
+    under (tracking removed).
+    """
     reference = reference.strip()
-    number = parse_id(reference)
+    number = parse_id(reference.removeprefix("#"))
     if number is not None:
         return await session.get(Article, number)
     if not reference.lower().startswith(("http://", "https://")):

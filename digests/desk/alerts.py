@@ -31,6 +31,7 @@ from digests.models import (
     Subscription,
     Topic,
 )
+from digests.readers.filters import filters_of
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
 from digests.text.telegram_html import MESSAGE_LIMIT, visible_length
@@ -251,7 +252,10 @@ async def confirm_alert(
         if not chats:
             break
         messages = []
+        filters = await filters_of(session=session, chat_ids=[chat.id for chat in chats])
         for chat in chats:
+            if chat.id in filters and not filters[chat.id].allows_alert(alert.text, chat.language):
+                continue  # the reader's /exclude filters leave it out
             if chat.language not in texts:
                 texts[chat.language] = render_alert(
                     renderer, body=alert.text, link=alert.link, language=chat.language

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 from digests.desk.stats import Stats
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 11, 8, 100
 MAX_CAMPAIGNS = 6
@@ -34,10 +36,20 @@ def _figure_class() -> type[Figure]:
     return Figure
 
 
-def draw_chart(stats: Stats, labels: dict[str, str]) -> bytes:
-    """The figures as a PNG: subscribers by topic, joins and leaves, deliveries, failures."""
+def _figures() -> tuple[type[Figure], type[MaxNLocator]]:
+    figure = _figure_class()
+    from matplotlib.ticker import MaxNLocator as Locator
+
+    return figure, Locator
+
+
+def build_figure(stats: Stats, labels: dict[str, str]) -> Figure:
+    """The four panels: subscribers by topic, joins and leaves, deliveries, failures. Counts
+    get whole-number ticks; a panel with nothing to show is hidden, its title kept over "none".
+    """
     # Figure() instead of pyplot: no global state, safe in a long-running process.
-    figure = _figure_class()(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
+    figure_class, locator = _figures()
+    figure = figure_class(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     (topics, people), (deliveries, failures) = figure.subplots(2, 2)
     days = [day.strftime("%d.%m") for day in stats.days]
     positions = range(len(days))
@@ -67,14 +79,37 @@ def draw_chart(stats: Stats, labels: dict[str, str]) -> bytes:
     for axes in (people, deliveries):
         step = max(1, len(days) // 7)
         axes.set_xticks(list(positions)[::step], days[::step], fontsize="small")
+        axes.yaxis.set_major_locator(locator(integer=True))
 
     reasons = [labels.get(f"reason_{key}", key)[:40] for key, _ in stats.failures[:8]]
-    failures.barh(
-        reasons or [labels["none"]], [n for _, n in stats.failures[:8]] or [0], color="#d84b3b"
-    )
+    failures.barh(reasons, [n for _, n in stats.failures[:8]], color="#d84b3b")
     failures.invert_yaxis()
     failures.set_title(labels["failures"])
+    for axes in (topics, failures):
+        axes.xaxis.set_major_locator(locator(integer=True))
 
+    empty = {
+        topics: not any(count for _, count in stats.subscribers),
+        people: not any(map(any, stats.joins.values())) and not any(leaves),
+        deliveries: not any(stats.sent) and not any(stats.failed),
+        failures: not stats.failures,
+    }
+    for axes, nothing in empty.items():
+        if nothing:
+            _hide(axes, labels["none"])
+    return figure
+
+
+def _hide(axes: Axes, none: str) -> None:
+    legend = axes.get_legend()
+    if legend is not None:
+        legend.remove()
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, none, ha="center", va="center", transform=axes.transAxes, color="#777777")
+
+
+def draw_chart(stats: Stats, labels: dict[str, str]) -> bytes:
+    """The figures as a PNG (see build_figure)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    build_figure(stats, labels).savefig(buffer, format="png")
     return buffer.getvalue()

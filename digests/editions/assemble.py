@@ -7,7 +7,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from digests.config import Settings
+
+from digests.readers.filters import FilterSet
 
 # Recency halves an item's weight every this many hours.
 RECENCY_HALF_LIFE_HOURS = 12.0
@@ -38,6 +44,7 @@ class Candidate:
     story_size: int = 1
     source_priority: int = 0
     related: tuple[RelatedLink, ...] = ()
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,12 +64,33 @@ class Section:
     items: tuple[Item, ...]
 
 
+# Older news is not news: an article published longer ago than this never enters a digest.
+MAX_AGE = timedelta(hours=48)
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Caps on a digest's size."""
+    """Caps on a digest's size, and how old (by published time) its articles may be (None:
+    any age)."""
 
     per_section: int = 5
     total: int = 15
+    max_age: timedelta | None = MAX_AGE
+
+    def published_after(self, now: datetime) -> datetime | None:
+        """The oldest publication time news may have at `now`; None when any will do."""
+        return None if self.max_age is None else now - self.max_age
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        """The limits the settings ask for."""
+        return cls(
+            per_section=settings.digest_items_per_section,
+            total=settings.digest_max_items,
+            max_age=timedelta(hours=settings.digest_max_age_hours)
+            if settings.digest_max_age_hours
+            else None,
+        )
 
 
 DEFAULT_LIMITS = Limits()
@@ -138,17 +166,19 @@ def assemble(
     now: datetime,
     limits: Limits = DEFAULT_LIMITS,
     top: Mapping[int, int] | None = None,
+    filters: FilterSet | None = None,
 ) -> Digest:
     """Sections in the chat's topic order; an article appears once, a story once.
 
-    A top-stories topic (`top`: its id and how many items) takes the best items of every
+    The chat's keyword `filters` leave items out before any cap, so a filtered digest is
+    still full. A top-stories topic (`top`: its id and how many items) takes the best items of every
     topic first; the chat's other topics follow from what is left. Walks the topics
     best-first and stops when the digest is full, so the cost follows the digest's size,
     not the archive's.
     """
     pool = candidates if isinstance(candidates, Pool) else Pool.of(candidates, now=now)
     top = {topic: cap for topic, cap in (top or {}).items() if topic in topic_ids}
-    picker = _Picker(pool, limits)
+    picker = _Picker(pool, limits, filters or FilterSet())
     for topic, cap in top.items():
         picker.take(pool.everything, None, cap=cap, per_section=cap, section=topic)
     topic_order = {topic: position for position, topic in enumerate(topic_ids) if topic not in top}
@@ -170,8 +200,8 @@ def assemble(
 class _Picker:
     """Items chosen so far for one digest: each article once, each story once, within caps."""
 
-    def __init__(self, pool: Pool, limits: Limits):
-        self.pool, self.limits = pool, limits
+    def __init__(self, pool: Pool, limits: Limits, filters: FilterSet):
+        self.pool, self.limits, self.filters = pool, limits, filters
         self.seen_articles: set[int] = set()
         self.seen_stories: set[int] = set()
         self.chosen: dict[int, list[Item]] = defaultdict(list)
@@ -198,6 +228,8 @@ class _Picker:
             if article_id in self.seen_articles:
                 continue
             self.seen_articles.add(article_id)
+            if not self.filters.allows(article.title, article.summary, article.language):
+                continue  # another article of its story may still stand for it
             if article.story_id:
                 # The first member met is the story's best; the rest only add to its count.
                 if article.story_id in self.seen_stories:

@@ -32,6 +32,7 @@ from digests.editions.plan import (
     plan_batch,
 )
 from digests.models import Chat, ChatStatus, Edition
+from digests.readers.filters import filters_of
 from digests.text.render import Renderer
 
 __all__ = [
@@ -137,8 +138,10 @@ async def build_due_editions(
     claimed = await claim_due_chats(session=session, now=now, limit=options.batch_size)
     if not claimed:
         return BuildReport()
-    topics_by_chat = await digest_topics(session=session, chat_ids=[chat.id for chat in claimed])
-    plan = plan_batch(claimed, topics_by_chat, now=now)
+    chat_ids = [chat.id for chat in claimed]
+    topics_by_chat = await digest_topics(session=session, chat_ids=chat_ids)
+    filters_by_chat = await filters_of(session=session, chat_ids=chat_ids)
+    plan = plan_batch(claimed, topics_by_chat, now=now, filters_by_chat=filters_by_chat)
     composed = await _compose_audiences(
         session=session, renderer=renderer, plan=plan, options=options, cache=cache
     )

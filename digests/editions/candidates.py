@@ -26,12 +26,22 @@ def _source_label(title: str | None, url: str | None) -> str:
 
 
 async def load_candidates(
-    *, session: AsyncSession, start: datetime, end: datetime, topic_ids: Sequence[int]
+    *,
+    session: AsyncSession,
+    start: datetime,
+    end: datetime,
+    topic_ids: Sequence[int],
+    published_after: datetime | None = None,
 ) -> list[Candidate]:
-    """Articles that arrived in [start, end) in any of the topics, ready for assembly."""
+    """Articles that arrived in [start, end) in any of the topics, ready for assembly; with
+    `published_after`, only those published since then (a fetched backlog is not news).
+    """
     in_topics = exists().where(
         ArticleTopic.article_id == Article.id, ArticleTopic.topic_id.in_(topic_ids)
     )
+    conditions = [Article.fetched_at >= start, Article.fetched_at < end, in_topics]
+    if published_after is not None:
+        conditions.append(Article.published_at >= published_after)
     rows = (
         await session.execute(
             select(
@@ -41,6 +51,7 @@ async def load_candidates(
                 Article.summary,
                 Article.published_at,
                 Article.story_id,
+                Article.language,
                 Source.title.label("source_title"),
                 Source.url.label("source_url"),
                 Source.priority,
@@ -48,7 +59,7 @@ async def load_candidates(
             )
             .outerjoin(Source, Source.id == Article.source_id)
             .outerjoin(Story, Story.id == Article.story_id)
-            .where(Article.fetched_at >= start, Article.fetched_at < end, in_topics)
+            .where(*conditions)
         )
     ).all()
     ids = [row.id for row in rows]
@@ -84,6 +95,7 @@ async def load_candidates(
             story_size=row.size or 1,
             source_priority=row.priority or 0,
             related=tuple(related[row.id]),
+            language=row.language,
         )
         for row in rows
     ]

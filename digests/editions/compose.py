@@ -25,6 +25,7 @@ from digests.editions.layout import (
 )
 from digests.models import Subscription, Topic
 from digests.readers.deeplinks import start_link, topics_payload
+from digests.readers.filters import FilterSet
 from digests.text.render import Renderer
 
 # A chat's first edition covers this much before its moment.
@@ -43,6 +44,7 @@ class Audience:
     end: datetime
     language: str
     timezone: str
+    filters: FilterSet = FilterSet()
 
 
 @dataclass(frozen=True)
@@ -112,11 +114,24 @@ async def compose_edition(
     """The audience's digest, rendered; a window without news gives the nothing-new message
     when `nothing_new`, else no parts. Pass one `cache` to the editions of one run.
     """
-    pool = await _window_pool(session=session, audience=audience, labels=labels, cache=cache)
-    digest_key = (audience.topic_ids, (audience.start, audience.end))
+    pool = await _window_pool(
+        session=session,
+        audience=audience,
+        labels=labels,
+        cache=cache,
+        published_after=limits.published_after(audience.end),
+    )
+    digest_key = (audience.topic_ids, (audience.start, audience.end), audience.filters)
     digest = cache.digests.get(digest_key) if cache is not None else None
     if digest is None:
-        digest = assemble(pool, audience.topic_ids, now=audience.end, limits=limits, top=labels.top)
+        digest = assemble(
+            pool,
+            audience.topic_ids,
+            now=audience.end,
+            limits=limits,
+            top=labels.top,
+            filters=audience.filters,
+        )
         if cache is not None:
             cache.digests[digest_key] = digest
     join_url = None
@@ -139,7 +154,12 @@ async def compose_edition(
 
 
 async def _window_pool(
-    *, session: AsyncSession, audience: Audience, labels: TopicLabels, cache: ComposeCache | None
+    *,
+    session: AsyncSession,
+    audience: Audience,
+    labels: TopicLabels,
+    cache: ComposeCache | None,
+    published_after: datetime | None,
 ) -> Pool:
     window = (audience.start, audience.end)
     if cache is None:
@@ -147,13 +167,22 @@ async def _window_pool(
         every = any(topic in labels.top for topic in audience.topic_ids)
         topic_ids = sorted(labels.names) if every else audience.topic_ids
         candidates = await load_candidates(
-            session=session, start=window[0], end=window[1], topic_ids=topic_ids
+            session=session,
+            start=window[0],
+            end=window[1],
+            topic_ids=topic_ids,
+            published_after=published_after,
         )
         return Pool.of(candidates, now=audience.end)
     if window not in cache.pools:
-        # Read the window once for every topic: all audiences of the run on it share the pool.
+        # Read the window once for every topic: all audiences of the run on it share the pool
+        # (and, the run's limits being one, its bound on age).
         candidates = await load_candidates(
-            session=session, start=window[0], end=window[1], topic_ids=sorted(labels.names)
+            session=session,
+            start=window[0],
+            end=window[1],
+            topic_ids=sorted(labels.names),
+            published_after=published_after,
         )
         cache.pools[window] = Pool.of(candidates, now=audience.end)
     return cache.pools[window]

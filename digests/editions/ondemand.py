@@ -16,6 +16,7 @@ from digests.editions.compose import (
 )
 from digests.editions.layout import DigestPart
 from digests.models import Chat
+from digests.readers.filters import chat_filters
 from digests.text.render import Renderer
 
 
@@ -38,6 +39,7 @@ async def digest_now(
         end=now,
         language=chat.language,
         timezone=chat.timezone,
+        filters=await chat_filters(session=session, chat_id=chat.id),
     )
     composed = await compose_edition(
         session=session,

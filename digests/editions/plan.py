@@ -16,6 +16,7 @@ from digests.delivery.outbox import OutgoingMessage
 from digests.editions.compose import Audience, ComposedEdition
 from digests.editions.layout import DigestPart, related_buttons
 from digests.models import ChatType, DeliveryKind, Frequency, Priority
+from digests.readers.filters import FilterSet
 from digests.readers.schedule import next_digest_at
 
 # Claim a digest this long after its moment, so articles stored in a transaction that was
@@ -113,7 +114,11 @@ def digest_ref(scheduled_for: datetime) -> str:
 
 
 def plan_batch(
-    chats: Sequence[DueChat], topics_by_chat: Mapping[int, tuple[int, ...]], *, now: datetime
+    chats: Sequence[DueChat],
+    topics_by_chat: Mapping[int, tuple[int, ...]],
+    *,
+    now: datetime,
+    filters_by_chat: Mapping[int, FilterSet] | None = None,
 ) -> BatchPlan:
     """Which chats are due at `now`, the audience each reads (equal ones shared), what next."""
     due = [chat for chat in chats if chat.scheduled_for <= now - SETTLE]
@@ -129,6 +134,7 @@ def plan_batch(
                 end=chat.scheduled_for,
                 language=chat.language,
                 timezone=chat.timezone,
+                filters=(filters_by_chat or {}).get(chat.id, FilterSet()),
             )
             audience = audiences.setdefault(audience, audience)
         editions.append(PlannedEdition(chat, audience))

@@ -4,6 +4,7 @@ from digests.models.base import Base, UTCDateTime, utcnow
 from digests.models.chats import (
     Chat,
     ChatEvent,
+    ChatFilter,
     ChatStatus,
     ChatType,
     Frequency,
@@ -40,6 +41,7 @@ __all__ = [
     "Base",
     "Chat",
     "ChatEvent",
+    "ChatFilter",
     "ChatStatus",
     "ChatType",
     "ConversationState",

@@ -111,6 +111,19 @@ class Subscription(Base):
     topic: Mapped[Topic] = relationship()
 
 
+class ChatFilter(Base):
+    """A chat's keyword filter: `exclude` leaves matching items out, `include` keeps only them."""
+
+    __tablename__ = "chat_filters"
+
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(100), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ChatEvent(Base):
     """A join, leave or block, kept after the chat's data is deleted, for stats by campaign."""
 

@@ -15,24 +15,38 @@ from digests.readers.schedule import parse_local_time
 MAX_DIGEST_TIMES = 4
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s,;]+")
+_TWELVE_HOUR = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)", re.IGNORECASE)
+# '8 pm' is one time: the space before am/pm is not a separator.
+_SPACED_MERIDIEM = re.compile(r"(\d)\s+([ap]\.?m\b\.?)", re.IGNORECASE)
 
 
-def parse_digest_times(text: str) -> list[str]:
-    """'8:00, 19:30' → ['08:00', '19:30']: one to four times of day, sorted, no repeats."""
-    pieces = [piece for piece in _SEPARATORS.split(text.strip()) if piece]
-    if not pieces or len(pieces) > MAX_DIGEST_TIMES:
-        raise PreferenceError("bad_times_count", text)
-    times = set()
-    for piece in pieces:
+def _clock_time(piece: str) -> str:
+    """'8:00', '20.30', '8am', '8:30pm', '12am' → 'HH:MM'; else PreferenceError."""
+    twelve_hour = _TWELVE_HOUR.fullmatch(piece)
+    if twelve_hour:
+        hour, minute = int(twelve_hour.group(1)), int(twelve_hour.group(2) or 0)
+        if not 1 <= hour <= 12:
+            raise PreferenceError("bad_time", piece)
+        hour = hour % 12 + (12 if twelve_hour.group(3).lower().startswith("p") else 0)
+        normalised = f"{hour:02d}:{minute:02d}"
+    else:
         normalised = piece.replace(".", ":")
         if re.fullmatch(r"\d:\d\d", normalised):
             normalised = "0" + normalised
-        try:
-            parse_local_time(normalised)
-        except PreferenceError:
-            raise PreferenceError("bad_time", piece) from None
-        times.add(normalised)
-    return sorted(times)
+    try:
+        parse_local_time(normalised)
+    except PreferenceError:
+        raise PreferenceError("bad_time", piece) from None
+    return normalised
+
+
+def parse_digest_times(text: str) -> list[str]:
+    """'8:00, 19:30', '8am 8 pm', '20.30' → sorted 'HH:MM': one to four times, no repeats."""
+    joined = _SPACED_MERIDIEM.sub(r"\1\2", text.strip())
+    pieces = [piece for piece in _SEPARATORS.split(joined) if piece]
+    if not pieces or len(pieces) > MAX_DIGEST_TIMES:
+        raise PreferenceError("bad_times_count", text)
+    return sorted({_clock_time(piece) for piece in pieces})
 
 
 def parse_quiet_hours(text: str) -> tuple[str, str] | None:

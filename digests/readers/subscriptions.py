@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,7 +77,9 @@ async def toggle_topic(*, session: AsyncSession, chat_id: int, slug: str) -> boo
 
 
 def _normalise(words: Iterable[str]) -> list[str]:
-    return [word.strip().lower().lstrip("#") for word in words if word.strip()]
+    """'Sport,', '#business' → 'sport', 'business': commas and semicolons separate as spaces do."""
+    pieces = (piece for word in words for piece in re.split(r"[,;]", word))
+    return [piece.strip().lower().lstrip("#") for piece in pieces if piece.strip().lstrip("#")]
 
 
 async def subscribe(*, session: AsyncSession, chat_id: int, slugs: Sequence[str]) -> Change:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -60,17 +60,29 @@ def local_date(env: Environment, moment: datetime, tz: str) -> str:
     return format_date(moment.astimezone(ZoneInfo(tz)).date(), "full", locale=_language(env))
 
 
+# Under this, a time is told as how long ago ("3 hours ago"); from it on, as a date.
+RELATIVE_UNDER = timedelta(hours=24)
+
+
+def _day(local: datetime, reference: datetime, language: str) -> str:
+    """'Jan 2', or 'Jan 2, 2006' when not in the reference's year."""
+    skeleton = "MMMd" if local.year == reference.year else "yMMMd"
+    return str(format_skeleton(skeleton, local, locale=language))
+
+
 @pass_environment
 def local_time(
     env: Environment, moment: datetime, tz: str, reference: datetime | None = None
 ) -> str:
-    """A time in the reader's zone: '07:45', or with the day when not on the reference's day."""
+    """A time in the reader's zone: '07:45', or with the day when not on the reference's day
+    ('Jan 2, 15:25'), and the year when not in its year ('Jan 2, 2006, 15:25').
+    """
     zone = ZoneInfo(tz)
     local = moment.astimezone(zone)
     language = _language(env)
     if reference is None or local.date() == reference.astimezone(zone).date():
         return format_time(local, "HH:mm", locale=language)
-    day = format_skeleton("MMMd", local, locale=language)
+    day = _day(local, reference.astimezone(zone), language)
     return f"{day}, {format_time(local, 'HH:mm', locale=language)}"
 
 
@@ -83,9 +95,15 @@ def weekday_name(env: Environment, day: int | None) -> str:
 
 
 @pass_environment
-def age(env: Environment, moment: datetime, now: datetime) -> str:
-    """How long ago, in words: '3 hours ago'."""
-    return format_timedelta(moment - now, add_direction=True, threshold=1.0, locale=_language(env))
+def age(env: Environment, moment: datetime, now: datetime, tz: str = "UTC") -> str:
+    """How long ago, in words, under a day ('3 hours ago'); else the date in the reader's zone
+    ('Jan 2'), with the year when it is not this year ('Jan 2, 2006').
+    """
+    language = _language(env)
+    if abs(now - moment) < RELATIVE_UNDER:
+        return format_timedelta(moment - now, add_direction=True, threshold=1.0, locale=language)
+    zone = ZoneInfo(tz)
+    return _day(moment.astimezone(zone), now.astimezone(zone), language)
 
 
 @pass_environment

@@ -95,7 +95,7 @@ async def test_retract_deletes_what_it_can_and_reports_the_rest(application, api
     text = api.message(EDITOR, report["message_id"])["text"]
     assert "Retraction: 1 of 2 copies deleted" in text
     assert "could not delete, message already gone: 1" in text
-    assert "1 copies are older than 48 hours: Telegram does not let a bot delete them" in text
+    assert "1 copy is older than 48 hours: Telegram does not let a bot delete it" in text
 
     await deliver(api.user_message("/alert_retract 1"))
     assert "was retracted already" in api.sent_messages(chat_id=EDITOR)[-1]["text"]

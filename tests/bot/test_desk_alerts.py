@@ -130,7 +130,7 @@ async def test_choose_a_topic_then_confirm_queues_at_top_priority(application, a
     await deliver(api.callback_query(f"al:a:1:t{tech}"))
     redrawn = api.message(EDITOR, card["message_id"])
     assert "Send to: subscribers of Technology — 2 chats." in redrawn["text"]
-    assert "1 of them are in their quiet hours now and get it silently." in redrawn["text"]
+    assert "1 of them is in its quiet hours now and gets it silently." in redrawn["text"]
     assert "✅ Technology (2)" in [label for label, _ in buttons(redrawn)]
 
     await deliver(api.callback_query("al:ok:1"))
@@ -269,3 +269,13 @@ async def test_refusals_are_worded_in_the_editors_language(application, api, del
     assert api.sent_messages(chat_id=EDITOR)[-1]["plain_text"] == (
         "Nie ma alertu nr 99. Zobacz /alerts."
     )
+
+
+async def test_a_reader_who_excluded_the_alerts_words_does_not_get_it(application, api, deliver):
+    await readers(application)
+    await deliver(api.user_message("/exclude storm", user_id=504))
+    await draft(api, deliver)
+    await deliver(api.callback_query("al:ok:1"))
+    await send_pending(services_of(application).sessionmaker, api)
+    assert [row.chat_id for row in await rows(application, kind="alert")] == [1, 2]
+    assert not any("Breaking" in m["text"] for m in api.sent_messages(chat_id=504))

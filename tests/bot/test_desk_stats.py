@@ -95,7 +95,7 @@ async def test_stats_without_the_charts_extra_sends_the_figures_and_says_how(
         "Active chats: 1",
         "Joined: 1 · left: 0",
         "Delivered: 0 · failed: 0",
-        "Best campaign: no campaign (1 joins)",
+        "Best campaign: no campaign (1 join)",
         "",
         CHARTS_MISSING,
     ]

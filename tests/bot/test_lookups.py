@@ -102,12 +102,12 @@ async def test_latest_overall_and_by_topic(application, api, deliver, archive):
     text = api.sent_messages(chat_id=94)[-1]["text"]
     assert "How trams are built" in text and "Harbour tram" not in text
     await deliver(api.user_message("/latest astrology", user_id=94))
-    assert "Nothing in “astrology” yet." in api.sent_messages(chat_id=94)[-1]["text"]
+    assert api.sent_messages(chat_id=94)[-1]["text"].startswith("No such topic: astrology.")
 
 
 async def test_related_by_number_or_address(application, api, deliver, archive):
     lead = archive[0]
-    await deliver(api.user_message(f"/related {lead.id}", user_id=95))
+    await deliver(api.user_message(f"/related #{lead.id}", user_id=95))
     text = api.sent_messages(chat_id=95)[-1]["text"]
     assert "<b>Other coverage of this story</b>" in text and "Harbour tram vote 2" in text
     assert "<b>Related stories</b>" in text and "How trams are built" in text

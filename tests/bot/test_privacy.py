@@ -21,7 +21,7 @@ async def test_mydata_sends_the_chats_settings_topics_and_campaign(application, 
     assert data["topics"] == [
         {"slug": "top", "name": "Top stories", "digest": True, "alerts": True}
     ]
-    assert [entry["kind"] for entry in data["remembered"]] == ["search"]
+    assert [entry["kind"] for entry in data["remembered"]] == ["lists", "search"]
 
 
 async def test_in_a_group_only_admins_get_its_data(application, api, deliver):

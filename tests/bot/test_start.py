@@ -77,7 +77,8 @@ async def test_an_unexpected_error_is_logged_and_the_user_gets_an_apology(
 
     from telegram.ext import CommandHandler
 
-    application.add_handler(CommandHandler("explode", explode))
+    # First in its group, before the answer to commands no handler takes.
+    application.handlers[0].insert(0, CommandHandler("explode", explode))
     await deliver(api.user_message("/explode", user_id=9))
 
     [reply] = api.sent_messages(chat_id=9)

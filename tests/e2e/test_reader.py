@@ -76,3 +76,27 @@ async def test_a_scheduled_digest_arrives_through_the_outbox(tmp_path):
             "SELECT status, message_id FROM deliveries WHERE kind = 'digest'"
         ).fetchall()
     assert (status, message_id) == ("sent", digest["message_id"])
+
+
+async def test_a_reader_who_excludes_football_gets_a_digest_without_it(running_bot_with_archive):
+    bot = running_bot_with_archive
+    api, reader = bot.api, 52_003
+    api.user_message("/start", user_id=reader)
+    await api.wait_for_message(chat_id=reader, contains="Now following: Top stories", timeout=30)
+    api.user_message("/subscribe sport business tech", user_id=reader)
+    await api.wait_for_message(chat_id=reader, contains="Now following: Sport", timeout=30)
+
+    api.user_message("/digest", user_id=reader)
+    before = await api.wait_for_message(chat_id=reader, contains="📰 Your digest", timeout=30)
+    assert "Rovers reach the cup semi-final" in before["text"]
+
+    api.user_message("/exclude Football", user_id=reader)
+    await api.wait_for_message(chat_id=reader, contains="Filter added: football", timeout=30)
+    seen = len(api.sent_messages(chat_id=reader))
+    api.user_message("/digest", user_id=reader)
+    await api.wait_until(lambda: len(api.sent_messages(chat_id=reader)) > seen, timeout=30)
+    after = api.sent_messages(chat_id=reader)[-1]
+    assert "📰 Your digest" in after["text"]
+    assert "Rovers" not in after["text"]
+    assert "bike racks" in after["text"] and "solar roof tiles" in after["text"]
+    assert await bot.stop() == 0

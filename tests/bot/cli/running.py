@@ -3,6 +3,7 @@ real `python -m bot` process for the smoke tests."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -68,6 +69,11 @@ def newsbot(*args: str, cwd: Path, _input: str | None = None, **env: str) -> Ran
             catch_exceptions=False,
         )
     return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+
+
+async def newsbot_beside(*args: str, cwd: Path, **env: str) -> Ran:
+    """`newsbot ARGS` from an async test: the command runs its own event loop, in a thread."""
+    return await asyncio.to_thread(newsbot, *args, cwd=cwd, **env)
 
 
 def newsbot_process(*args: str, cwd: Path, **env: str) -> Ran:

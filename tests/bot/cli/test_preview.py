@@ -14,7 +14,8 @@ def test_preview_after_ingesting_the_sample_feed(tmp_path):
     assert ingested.returncode == 0, ingested.stderr
     assert "added 10" in ingested.stdout + ingested.stderr
 
-    shown = newsbot("preview", "--topics", "politics,tech", cwd=tmp_path)
+    # The sample is dated 30 November 2026: older news than digests take (DIGEST_MAX_AGE_HOURS).
+    shown = newsbot("preview", "--topics", "politics,tech", cwd=tmp_path, DIGEST_MAX_AGE_HOURS="0")
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert lines[0].startswith("📰 Your digest · ")
@@ -22,7 +23,9 @@ def test_preview_after_ingesting_the_sample_feed(tmp_path):
     assert "New app tells cyclists where the city's bike racks are free" in shown.stdout
     assert "The Northbridge Courier (sample)" in shown.stdout
 
-    polish = newsbot("preview", "--topics", "tech", "--lang", "pl", cwd=tmp_path)
+    polish = newsbot(
+        "preview", "--topics", "tech", "--lang", "pl", cwd=tmp_path, DIGEST_MAX_AGE_HOURS="0"
+    )
     assert polish.stdout.startswith("📰 Twój przegląd · ")
 
 

@@ -476,7 +476,7 @@ async def test_bot_over_http(api: FakeBotAPI) -> None:
 
         started = time.monotonic()
         poll = asyncio.create_task(bot.get_updates(timeout=5))
-        await api.wait_until(lambda: api.calls_to("getUpdates"), timeout=1)
+        await api.wait_until(lambda: api.calls_to("getUpdates"), timeout=15)
         await asyncio.sleep(0.2)
         assert not poll.done()  # really long-polling
         api.user_message("hello", user_id=USER)

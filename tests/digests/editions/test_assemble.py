@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from digests.editions.assemble import Candidate, Limits, assemble
+from digests.readers.filters import FilterSet
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
 WORLD, TECH, SPORT = 1, 2, 3
@@ -116,3 +117,16 @@ def test_top_stories_alone_count_every_topics_coverage_and_keep_the_total():
     digest = assemble(candidates, [TOP], now=NOW, top={TOP: 4}, limits=Limits(5, 3))
     assert shown(digest) == [(TOP, [1, 20, 2])]  # the total cap of 3 wins over top = 4
     assert digest.sections[0].items[1].more_sources == 1  # the Post's sport coverage counts
+
+
+def test_filters_apply_before_the_caps_so_a_filtered_digest_is_still_full():
+    candidates = [
+        article(1, {WORLD: 1.0}, hours_ago=1),
+        article(2, {WORLD: 1.0}, hours_ago=2),
+        article(3, {WORLD: 1.0}, hours_ago=3),
+    ]
+    candidates[0] = Candidate(**{**candidates[0].__dict__, "title": "Football derby"})
+    digest = assemble(
+        candidates, [WORLD], now=NOW, limits=Limits(2, 2), filters=FilterSet(exclude=("football",))
+    )
+    assert shown(digest) == [(WORLD, [2, 3])]
