@@ -171,8 +171,9 @@ async def test_on_postgresql_a_429_seen_by_one_sender_pauses_the_other(sessionma
     calls = api.calls_to("sendMessage")
     flood = next(call for call in calls if call.fault is not None)
     after = [call.at - flood.at for call in calls if call.at > flood.at]
-    # Slots already granted may still go until the next grant tells; then nobody waits less.
-    assert not [gap for gap in after if 0.3 < gap < 1.0]
+    # Slots granted before the pause was written may still go (a grant holds 0.1-0.2 s of
+    # them); then nobody sends until retry_after is over.
+    assert not [gap for gap in after if 0.5 < gap < 1.0]
     assert len(api.sent_messages()) == 20 and one.stats.sent and two.stats.sent
     assert api.most_in_any_window(1.0) <= 20
     assert {row.status for row in await rows(sessionmaker)} == {DeliveryStatus.SENT}
