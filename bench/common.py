@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import resource
 import time
+import uuid
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -174,6 +176,39 @@ async def wait_until(condition: Callable[[], Any], *, timeout: float, step: floa
             return True
         await asyncio.sleep(step)
     return False
+
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_server(url: str | None = None) -> str | None:
+    """The PostgreSQL server a bench may create scratch databases on: `url`, else
+    NEWSBOT_BENCH_POSTGRES_URL, else NEWSBOT_TEST_POSTGRES_URL; None when none is set."""
+    return (
+        url
+        or os.environ.get("NEWSBOT_BENCH_POSTGRES_URL")
+        or os.environ.get("NEWSBOT_TEST_POSTGRES_URL")
+    )
+
+
+def scratch_postgres(server: str, *, template: str | None = None) -> Any:
+    """A new database on `server`, migrated (or a copy of the database named `template`);
+    returns a tests.databases.PostgresDatabase, whose drop() removes it."""
+    from tests.databases import PostgresDatabase
+
+    database = PostgresDatabase(server)
+    database.name = f"newsbot_bench_{uuid.uuid4().hex[:8]}"
+    database.url = database.url.rsplit("/", 1)[0] + "/" + database.name
+    if template is None:
+        database.create()
+    else:
+        database.copy_of(template)
+    return database
+
+
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (benches share it)."""
+    return [round(value, 2) for value in os.getloadavg()]
 
 
 UNFINISHED = (DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value)

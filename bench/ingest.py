@@ -1,10 +1,12 @@
 """Throughput of the whole pipeline: 10,000 generated articles pushed as JSON Lines through
-parse, de-duplication, summary, topics, story and related, and storage.
+parse, de-duplication, summary, topics, story and related, and storage; then `big_feed`: the
+bot's /start latency while the poller ingests a 9.5 MB feed of 40,000 items (bench/bigfeed.py).
 
-Baseline in the same run: parsing and normalising alone (no enrichment, no database).
+Baselines in the same run: parsing and normalising alone (no enrichment, no database); /start
+latency with nothing being ingested.
 PostgreSQL too when NEWSBOT_BENCH_POSTGRES_URL (or NEWSBOT_TEST_POSTGRES_URL) is set.
 
-Run: python -m bench.ingest [--articles N]
+Run: python -m bench.ingest [--articles N] [--big-items N]
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import resource
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import bigfeed
+from bench.common import load_average, postgres_server, scratch_postgres
 from bench.corpus import Corpus
 from digests import migrate
 from digests.db import create_engine, create_sessionmaker, session_scope
@@ -69,7 +71,7 @@ async def run_pipeline(url: str, data: bytes) -> dict[str, object]:
     }
 
 
-def main(count: int = 10_000) -> dict[str, object]:
+def main(count: int = 10_000, big_items: int = bigfeed.ITEMS) -> dict[str, object]:
     """Run the bench and return its JSON."""
     data = document(count)
     rss_before = peak_rss_mb()
@@ -84,30 +86,36 @@ def main(count: int = 10_000) -> dict[str, object]:
         "peak_rss_mb_before_pipeline": rss_before,
     }
     del parsed
+    body = bigfeed.big_feed(big_items)
+    result["big_feed"] = {"items": big_items, "mb": round(len(body) / 1e6, 1)}
     with tempfile.TemporaryDirectory() as directory:
         url = f"sqlite:///{Path(directory) / 'ingest.sqlite3'}"
         migrate.upgrade(url)
         result["sqlite"] = asyncio.run(run_pipeline(url, data))
-    server = os.environ.get("NEWSBOT_BENCH_POSTGRES_URL") or os.environ.get(
-        "NEWSBOT_TEST_POSTGRES_URL"
-    )
+        url = f"sqlite:///{Path(directory) / 'bigfeed.sqlite3'}"
+        migrate.upgrade(url)
+        result["big_feed"]["sqlite"] = asyncio.run(bigfeed.run(url, body))
+    server = postgres_server()
     if server:
-        from tests.databases import PostgresDatabase
-
-        database = PostgresDatabase(server)
-        database.name = f"newsbot_bench_{uuid.uuid4().hex[:8]}"
-        database.url = database.url.rsplit("/", 1)[0] + "/" + database.name
-        database.create()
-        try:
-            result["postgresql"] = asyncio.run(run_pipeline(database.url, data))
-        finally:
-            database.drop()
+        for key, work in (("postgresql", run_pipeline), ("big_feed", bigfeed.run)):
+            database = scratch_postgres(server)
+            try:
+                outcome = asyncio.run(work(database.url, data if key == "postgresql" else body))
+            finally:
+                database.drop()
+            if key == "postgresql":
+                result["postgresql"] = outcome
+            else:
+                result["big_feed"]["postgresql"] = outcome
     else:
         result["postgresql"] = {"skipped": True, "reason": "NEWSBOT_BENCH_POSTGRES_URL not set"}
+    result["load_average"] = load_average()
     return result
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--articles", type=int, default=10_000)
-    print(json.dumps(main(parser.parse_args().articles)))
+    parser.add_argument("--big-items", type=int, default=bigfeed.ITEMS)
+    arguments = parser.parse_args()
+    print(json.dumps(main(arguments.articles, arguments.big_items)))

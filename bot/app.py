@@ -48,6 +48,7 @@ from bot.handlers.desk_alert_changes import (
     alerts_command,
 )
 from bot.handlers.desk_alerts import (
+    ALERT_CAPTION,
     alert_audience_button,
     alert_cancel_button,
     alert_command,
@@ -166,6 +167,12 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("desk", desk_help))
     application.add_handler(CommandHandler("admins", admins_command))
     application.add_handler(CommandHandler("alert", alert_command))
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.PHOTO & filters.CaptionRegex(ALERT_CAPTION),
+            alert_command,
+        )
+    )
     application.add_handler(CommandHandler("alerts", alerts_command))
     application.add_handler(CommandHandler("alert_edit", alert_edit_command))
     application.add_handler(CommandHandler("alert_retract", alert_retract_command))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +35,8 @@ class Services:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     menu: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     flood: FloodRule = field(default_factory=lambda: FloodRule(rate=1.0, burst=8, mute_seconds=30))
+    # The wall clock the flood buckets are kept on (shared by instances); tests hold it still.
+    clock: Callable[[], float] = time.time
     # Whether a user administers a group, as getChatMember said a short while ago.
     admins: TTLCache[tuple[int, int], bool] = field(
         default_factory=lambda: TTLCache(maxsize=10_000, ttl=120)

@@ -30,7 +30,12 @@ def render_status(
         language=language,
         alert=alert,
         state=state,
-        sends=progress_of(state.sends, started_at=alert.confirmed_at, now=utcnow()),
+        sends=progress_of(
+            state.sends,
+            started_at=alert.confirmed_at,
+            now=utcnow(),
+            whole=alert.status is AlertStatus.CANCELLED,
+        ),
         topic_name=state.topic_name,
     )
     markup = None

@@ -5,7 +5,6 @@ The buckets live in the conversation store, so every instance sees the same user
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict
 from datetime import UTC, datetime
 
@@ -14,7 +13,6 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.context import NewsContext
 from bot.flood_guard import Bucket
-from digests.models import utcnow
 from digests.readers.conversation import recall, remember
 
 FLOOD = "flood"
@@ -31,10 +29,11 @@ def _counts(update: Update) -> bool:
 
 
 async def _check(context: NewsContext, user_id: int) -> str:
-    rule = context.services.flood
+    rule, now = context.services.flood, context.services.clock()
     async with context.session() as session:
-        stored = await recall(session=session, chat_id=0, user_id=user_id, kind=FLOOD, now=utcnow())
-        verdict, bucket = rule.check(Bucket(**stored) if stored else None, time.time())
+        at = datetime.fromtimestamp(now, UTC)
+        stored = await recall(session=session, chat_id=0, user_id=user_id, kind=FLOOD, now=at)
+        verdict, bucket = rule.check(Bucket(**stored) if stored else None, now)
         if verdict != "ignore":
             await remember(
                 session=session,

@@ -75,6 +75,7 @@ class AlertTextError(UserError):
             "alert_bad_link",
             "alert_text_and_reply",
             "alert_too_long",
+            "alert_caption_too_long",
         }
     )
 
@@ -106,9 +107,6 @@ class FilterLimit(UserError):
     """More keyword filters than a chat may have; `value` is the limit."""
 
     codes = frozenset({"too_many_filters"})
-
-    def __init__(self, limit: int) -> None:
-        super().__init__("too_many_filters", limit)
 
 
 class SourceError(UserError):

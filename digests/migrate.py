@@ -15,11 +15,9 @@ from sqlalchemy.engine import Connection
 from digests.db import async_url, create_engine
 from digests.resources import migrations_dir
 
-# Full-text search lives outside the models: an FTS5 table on SQLite, a generated
-# tsvector column with a GIN index on PostgreSQL. Autogenerate must not try to drop them.
-FTS_TABLE_PREFIX = "articles_fts"
-FTS_COLUMN = "search_vector"
-FTS_INDEX = "ix_articles_search_vector"
+# Full-text search lives outside the models: an FTS5 table on SQLite, the article_search table
+# (kept by a trigger, with a GIN index) on PostgreSQL. Autogenerate must not try to drop them.
+FTS_TABLES = ("articles_fts", "article_search")
 
 
 def include_object(
@@ -28,11 +26,9 @@ def include_object(
     """Leave the full-text search objects out of autogenerate's comparison."""
     if name is None:
         return True
-    if type_ == "table" and name.startswith(FTS_TABLE_PREFIX):
+    if type_ == "table" and name.startswith(FTS_TABLES):
         return False
-    if type_ == "column" and name == FTS_COLUMN:
-        return False
-    return not (type_ == "index" and name == FTS_INDEX)
+    return not (type_ == "index" and name.startswith("ix_article_search_"))
 
 
 def alembic_config(url: str) -> Config:

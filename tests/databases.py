@@ -50,6 +50,10 @@ class PostgresDatabase:
         asyncio.run(_admin(self.server_url, f'CREATE DATABASE "{self.name}"'))
         migrate.upgrade(self.url)
 
+    def copy_of(self, template: str) -> None:
+        """Create the database as a copy of the database named `template` (no one connected)."""
+        asyncio.run(_admin(self.server_url, f'CREATE DATABASE "{self.name}" TEMPLATE "{template}"'))
+
     def drop(self) -> None:
         """Drop the database."""
         asyncio.run(_admin(self.server_url, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))

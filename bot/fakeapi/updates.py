@@ -12,6 +12,7 @@ from typing import Any
 
 from .faults import ApiError
 from .jsontypes import JSON
+from .media import FileRegistry
 from .state import ChatState, member_json, user_json
 from .telegram_html import utf16_len
 from .waiting import Notifier
@@ -36,6 +37,7 @@ class UpdatesMixin:
     _chat: Callable[[int | str], ChatState]  # FakeBotAPI._chat
     set_chat: Callable[..., ChatState]  # FakeBotAPI.set_chat
     migrate: Callable[[int, int], None]  # FakeBotAPI.migrate
+    _files: FileRegistry
 
     def _init_updates(self) -> None:
         self._open_queries: set[str] = set()
@@ -160,24 +162,67 @@ class UpdatesMixin:
 
         A leading ``/command`` or ``/command@botname`` gets its bot_command entity.
         """
+        return self._from_user(
+            {"text": text},
+            text,
+            user_id,
+            chat_id,
+            user={"first_name": first_name, "last_name": last_name, "username": username}
+            | {"language_code": language_code},
+            chat_type=chat_type,
+            reply_to_message_id=reply_to_message_id,
+        )
+
+    def user_photo(
+        self,
+        caption: str | None = None,
+        user_id: int = 1001,
+        chat_id: int | None = None,
+        *,
+        first_name: str = "Ada",
+        language_code: str | None = "en",
+        reply_to_message_id: int | None = None,
+        content: bytes = b"",
+    ) -> JSON:
+        """Queue a photo from a user, with a caption if given (a leading ``/command`` gets its
+        bot_command caption entity). Its file id can be sent again by id, as on Telegram."""
+        fields: JSON = {"photo": self._files.resolve("photo", {"content": content})}
+        if caption is not None:
+            fields["caption"] = caption
+        return self._from_user(
+            fields,
+            caption or "",
+            user_id,
+            chat_id,
+            user={"first_name": first_name, "language_code": language_code},
+            reply_to_message_id=reply_to_message_id,
+            entities_key="caption_entities",
+        )
+
+    def _from_user(
+        self,
+        fields: JSON,
+        words: str,
+        user_id: int,
+        chat_id: int | None,
+        *,
+        user: JSON,
+        chat_type: str | None = None,
+        reply_to_message_id: int | None = None,
+        entities_key: str = "entities",
+    ) -> JSON:
         with self._lock:
-            user = self._remember_user(
-                user_id,
-                first_name,
-                last_name=last_name,
-                username=username,
-                language_code=language_code,
-            )
+            sender = self._remember_user(user_id, **user)
             chat = self._chat(user_id if chat_id is None else chat_id)
             if chat_type is not None:
                 chat.type = chat_type
             if chat.type == "private" and chat.id == user_id:
-                chat.first_name, chat.username = first_name, username
-            fields: JSON = {"from": user, "chat": chat.json(), "text": text}
-            match = _COMMAND_RE.match(text)
+                chat.first_name, chat.username = user["first_name"], user.get("username")
+            fields = {"from": sender, "chat": chat.json(), **fields}
+            match = _COMMAND_RE.match(words)
             if match:
                 length = utf16_len(match.group())
-                fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+                fields[entities_key] = [{"type": "bot_command", "offset": 0, "length": length}]
             if reply_to_message_id is not None and reply_to_message_id in chat.messages:
                 fields["reply_to_message"] = chat.messages[reply_to_message_id]
             message = self._incoming(chat, **fields)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageEntity, Update
 
@@ -22,21 +23,32 @@ from digests.desk.alert_changes import cancel_alert
 from digests.desk.alert_text import AlertDraft, parse_alert
 from digests.desk.alerts import (
     DraftCard,
+    alert_text,
     choose_audience,
     confirm_alert,
     create_draft,
     discard_draft,
+    fits_caption,
     render_alert,
     set_status_message,
 )
 from digests.models import utcnow
 
 _COMMAND = re.compile(r"^/\S+\s?")
+# A photo whose caption is an /alert command (CommandHandler does not look at captions).
+ALERT_CAPTION = r"^/alert(?:@\w+)?(?:\s|$)"
+_MENTION = re.compile(r"^/\w+@(\w+)")
 
 
 def command_arguments(message: Message) -> str:
-    """What follows the command, newlines kept (context.args would drop them)."""
-    return _COMMAND.sub("", message.text or "", count=1)
+    """What follows the command (in a text or a caption), newlines kept (context.args would
+    drop them)."""
+    return _COMMAND.sub("", message.text or message.caption or "", count=1)
+
+
+def photo_of(message: Message | None) -> str | None:
+    """The file id of a message's photo (its largest size), if it has one."""
+    return message.photo[-1].file_id if message is not None and message.photo else None
 
 
 def draft_from(message: Message, arguments: str, *, require_body: bool = True) -> AlertDraft:
@@ -47,8 +59,10 @@ def draft_from(message: Message, arguments: str, *, require_body: bool = True) -
         entities |= replied.parse_caption_entities([MessageEntity.URL, MessageEntity.TEXT_LINK])
         links = [entity.url or text for entity, text in entities.items()]
         body = replied.text_html if replied.text else replied.caption_html
-        return parse_alert(arguments, replied_html=body, replied_links=links)
-    return parse_alert(arguments, require_body=require_body)
+        draft = parse_alert(arguments, replied_html=body, replied_links=links)
+    else:
+        draft = parse_alert(arguments, require_body=require_body)
+    return replace(draft, photo=photo_of(replied) or photo_of(message))
 
 
 def reader_preview_options(link: str | None) -> LinkPreviewOptions:
@@ -77,24 +91,48 @@ def _card_view(
     return text, draft_keyboard(alert.id, card.counts, alert.audience, alert.topic_id, labels)
 
 
+async def _preview(message: Message, draft: AlertDraft, preview: str) -> Message:
+    """The alert as readers get it, in reply; the message the card goes under."""
+    options = reader_preview_options(draft.link)
+    if draft.photo is None:
+        return await message.reply_text(preview, link_preview_options=options)
+    if fits_caption(preview):
+        return await message.reply_photo(draft.photo, caption=preview)
+    photo = await message.reply_photo(draft.photo)
+    return await photo.reply_text(preview, link_preview_options=options)
+
+
+def _for_another_bot(message: Message, username: str) -> bool:
+    """Whether the command names another bot (/alert@other_bot), as CommandHandler checks."""
+    mention = _MENTION.match(message.text or message.caption or "")
+    return mention is not None and mention.group(1).lower() != username.lower()
+
+
 async def alert_command(update: Update, context: NewsContext) -> None:
-    """/alert <text> [link=URL], or in reply to a message: preview, audiences, Confirm/Cancel."""
+    """/alert <text> [link=URL], or in reply to a message, or as a photo's caption: preview,
+    audiences, Confirm/Cancel."""
     message, user = update.effective_message, update.effective_user
-    if message is None or user is None or not await desk_role(update, context, "alert_draft"):
+    if message is None or user is None or _for_another_bot(message, context.bot.username):
+        return
+    if not await desk_role(update, context, "alert_draft"):
         return
     language = context.language_for(user.language_code)
     draft = draft_from(message, command_arguments(message))
-    preview = render_alert(
-        context.services.renderer, body=draft.body, link=draft.link, language=language
-    )
+    # Too long: refused before a draft exists.
+    render_alert(context.services.renderer, body=draft.body, link=draft.link, language=language)
     async with context.session() as session:
         await context.current_chat(session, update)
         card = await create_draft(
-            session=session, author_id=user.id, body=draft.body, link=draft.link, now=utcnow()
+            session=session,
+            author_id=user.id,
+            body=draft.body,
+            link=draft.link,
+            now=utcnow(),
+            photo=draft.photo,
         )
-    copy = await message.reply_text(
-        preview, link_preview_options=reader_preview_options(draft.link)
-    )
+    # The draft's related links are known now: the preview shows them, exactly as readers will.
+    preview = alert_text(context.services.renderer, card.alert, language)
+    copy = await _preview(message, draft, preview)
     text, markup = _card_view(context, card, language)
     shown = await copy.reply_text(text, reply_markup=markup)
     async with context.session() as session:

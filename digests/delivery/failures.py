@@ -32,6 +32,7 @@ class FailureCode(StrEnum):
     DEACTIVATED = "deactivated"  # the user deleted their account
     CHAT_NOT_FOUND = "chat_not_found"  # 400: chat not found, or the group was deleted
     CHAT_GONE = "chat_gone"  # cancelled: newsbot had already marked the chat gone
+    DESK_CANCELLED = "desk_cancelled"  # cancelled: the desk cancelled or retracted the alert
     MIGRATED = "migrated"  # the group became a supergroup newsbot already knows
     FORBIDDEN = "forbidden"  # any other 403
     # Transient: retried with backoff, so a row keeps one of these only while it waits.

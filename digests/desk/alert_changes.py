@@ -7,22 +7,24 @@ audit log, and return the alert's new state for the status message.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
+from digests.delivery.failures import FailureCode
 from digests.delivery.outbox import OutgoingMessage, enqueue
+from digests.desk.alert_related import related_links
 from digests.desk.alert_state import (
     DELETE_WINDOW,
     AlertState,
-    alert_ref,
     alert_state,
     sent_copies,
     without_row,
 )
-from digests.desk.alerts import audit_alert, find_alert, render_alert
-from digests.errors import AlertStateError
+from digests.desk.alerts import alert_text, audit_alert, find_alert, render_alert
+from digests.errors import AlertStateError, AlertTextError
 from digests.models import (
     Alert,
     AlertStatus,
@@ -32,7 +34,11 @@ from digests.models import (
     DeliveryStatus,
     Priority,
 )
+from digests.models.desk import alert_ref
 from digests.text.render import Renderer
+from digests.text.telegram_html import CAPTION_LIMIT, visible_length
+
+deliveries = cast(Table, Delivery.__table__)
 
 
 async def _cancel_pending(
@@ -46,7 +52,12 @@ async def _cancel_pending(
             Delivery.ref == ref,
             Delivery.status == DeliveryStatus.PENDING,
         )
-        .values(status=DeliveryStatus.CANCELLED, error="cancelled by the desk", claimed_at=now),
+        .values(
+            status=DeliveryStatus.CANCELLED,
+            error="cancelled by the desk",
+            error_code=FailureCode.DESK_CANCELLED,
+            claimed_at=now,
+        ),
     )
 
 
@@ -84,31 +95,50 @@ async def _last_edit_part(session: AsyncSession, ref: str) -> int:
     return last or 0
 
 
+def _words(key: str) -> ColumnElement[str]:
+    column: ColumnElement[str] = Delivery.payload[key].as_string()
+    return column
+
+
+def _stale(texts: dict[str, str]) -> ColumnElement[bool]:
+    """True for an alert row whose words (text, or a photo's caption) are none of the current
+    ones: what it was sent with, as nothing changes a row's payload once it is claimed.
+    False for a photo sent without a caption (its words follow in their own message)."""
+    current = set(texts.values())
+    return or_(_words("text").not_in(current), _words("caption").not_in(current))
+
+
+def _edit_of(copy: Delivery, text: str) -> tuple[str, dict[str, Any]]:
+    """The Bot API method and parameters that put `text` into a copy already sent."""
+    if "caption" in copy.payload:
+        caption = {"message_id": copy.message_id, "caption": text, "parse_mode": "HTML"}
+        return "editMessageCaption", caption
+    payload = {"message_id": copy.message_id, "text": text, "parse_mode": "HTML"}
+    if copy.payload.get("link_preview_options"):
+        payload["link_preview_options"] = copy.payload["link_preview_options"]
+    return "editMessageText", payload
+
+
 async def _queue_edits(
-    session: AsyncSession,
-    alert: Alert,
-    texts: dict[str, str],
-    *,
-    part: int,
-    since: datetime | None,
-    now: datetime,
+    session: AsyncSession, alert: Alert, texts: dict[str, str], *, part: int, now: datetime
 ) -> int:
+    """Queue this edit for every copy sent with other words and not edited yet.
+
+    By content, not by time: a copy whose send was in flight at the edit (its outcome written
+    after the edit looked) is found at the next look, whenever its send was recorded.
+    """
     ref = alert_ref(alert.id)
     query = (
         sent_copies(ref, Delivery, Chat.language)
         .join(Chat, Chat.id == Delivery.chat_id)
-        .where(without_row(DeliveryKind.ALERT_EDIT, ref, part))
+        .where(without_row(DeliveryKind.ALERT_EDIT, ref, part), _stale(texts))
     )
-    if since is not None:
-        query = query.where(Delivery.sent_at >= since)
     messages = []
     for copy, language in (await session.execute(query)).all():
         text = texts[language] if language in texts else texts[""]
-        if copy.payload.get("text") == text:
+        if text in (copy.payload.get("text"), copy.payload.get("caption")):
             continue
-        payload = {"message_id": copy.message_id, "text": text, "parse_mode": "HTML"}
-        if copy.payload.get("link_preview_options"):
-            payload["link_preview_options"] = copy.payload["link_preview_options"]
+        method, payload = _edit_of(copy, text)
         messages.append(
             OutgoingMessage(
                 chat_id=copy.chat_id,
@@ -117,11 +147,40 @@ async def _queue_edits(
                 part=part,
                 payload=payload,
                 priority=Priority.ALERT,
-                method="editMessageText",
+                method=method,
             )
         )
     await enqueue(session=session, messages=messages, now=now)
     return len(messages)
+
+
+_RETEXT = (
+    update(deliveries)
+    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.PENDING)
+    .values(payload=bindparam("b_payload"))
+)
+
+
+async def _retext_pending(session: AsyncSession, ref: str, texts: dict[str, str]) -> None:
+    """Give the alert's queued copies the current text; a copy the sender claimed meanwhile
+    keeps the words it goes out with (the UPDATE re-checks `pending`), and is edited later."""
+    pending = await session.execute(
+        select(Delivery.id, Delivery.payload, Chat.language)
+        .join(Chat, Chat.id == Delivery.chat_id)
+        .where(
+            Delivery.kind == DeliveryKind.ALERT,
+            Delivery.ref == ref,
+            Delivery.status == DeliveryStatus.PENDING,
+            _stale(texts),
+        )
+    )
+    rows = [
+        {"b_id": row_id, "b_payload": {**payload, key: texts.get(language, texts[""])}}
+        for row_id, payload, language in pending.all()
+        for key in ("caption" if "caption" in payload else "text",)
+    ]
+    if rows:
+        await session.execute(_RETEXT, rows)
 
 
 async def _texts(session: AsyncSession, alert: Alert, renderer: Renderer) -> dict[str, str]:
@@ -134,11 +193,24 @@ async def _texts(session: AsyncSession, alert: Alert, renderer: Renderer) -> dic
         )
     )
     texts = {
-        language: render_alert(renderer, body=alert.text, link=alert.link, language=language)
+        language: alert_text(renderer, alert, language)
         for language in languages | {renderer.default_language}
     }
     texts[""] = texts[renderer.default_language]
     return texts
+
+
+async def _check_captions(session: AsyncSession, ref: str, texts: dict[str, str]) -> None:
+    """A photo alert sent with its words as the caption keeps them there: they must fit."""
+    captioned = await session.scalar(
+        select(Delivery.id)
+        .where(Delivery.kind == DeliveryKind.ALERT, Delivery.ref == ref)
+        .where(_words("caption").is_not(None))
+        .limit(1)
+    )
+    longest = max(visible_length(text) for text in texts.values())
+    if captioned is not None and longest > CAPTION_LIMIT:
+        raise AlertTextError("alert_caption_too_long", longest)
 
 
 async def edit_alert(
@@ -158,22 +230,15 @@ async def edit_alert(
     ref = alert_ref(alert_id)
     # An older edit not yet applied would only be overwritten: drop it.
     await _cancel_pending(session, ref, DeliveryKind.ALERT_EDIT, now)
+    if link != alert.link:  # a new article: its related coverage
+        alert.related = await related_links(session=session, link=link)
     alert.text, alert.link, alert.edited_at, alert.finished_at = body, link, now, None
     texts = await _texts(session, alert, renderer)
-    pending = await session.execute(
-        select(Delivery, Chat.language)
-        .join(Chat, Chat.id == Delivery.chat_id)
-        .where(
-            Delivery.kind == DeliveryKind.ALERT,
-            Delivery.ref == ref,
-            Delivery.status == DeliveryStatus.PENDING,
-        )
-    )
-    for row, language in pending.all():
-        row.payload = {**row.payload, "text": texts.get(language, texts[""])}
+    await _check_captions(session, ref, texts)
     await session.flush()
+    await _retext_pending(session, ref, texts)
     part = await _last_edit_part(session, ref) + 1
-    copies = await _queue_edits(session, alert, texts, part=part, since=None, now=now)
+    copies = await _queue_edits(session, alert, texts, part=part, now=now)
     detail = {"before": before, "after": body, "copies": copies}
     await audit_alert(session, actor_id, "alert_edit", alert_id, now, detail)
     return await alert_state(session=session, alert=alert, now=now)
@@ -184,13 +249,14 @@ async def _queue_deletes(session: AsyncSession, alert: Alert, now: datetime) -> 
     copies = await session.scalars(
         sent_copies(ref)
         .where(Delivery.sent_at >= now - DELETE_WINDOW)
-        .where(without_row(DeliveryKind.ALERT_DELETE, ref))
+        .where(without_row(DeliveryKind.ALERT_DELETE, ref, same_part=True))
     )
     messages = [
         OutgoingMessage(
             chat_id=copy.chat_id,
             kind=DeliveryKind.ALERT_DELETE,
             ref=ref,
+            part=copy.part,
             payload={"message_id": copy.message_id},
             priority=Priority.ALERT,
             method="deleteMessage",
@@ -237,14 +303,12 @@ async def advance_alert(
         # Copies that were already being sent when the alert was retracted.
         await _queue_deletes(session, alert, now)
     elif alert.edited_at is not None:
-        await _queue_edits(
-            session,
-            alert,
-            await _texts(session, alert, renderer),
-            part=max(await _last_edit_part(session, alert_ref(alert.id)), 1),
-            since=alert.edited_at,
-            now=now,
-        )
+        # Copies whose send was in flight at the edit: sent since with the old words, or
+        # back in the queue after a retry.
+        ref, texts = alert_ref(alert.id), await _texts(session, alert, renderer)
+        await _retext_pending(session, ref, texts)
+        part = max(await _last_edit_part(session, ref), 1)
+        await _queue_edits(session, alert, texts, part=part, now=now)
     state = await alert_state(session=session, alert=alert, now=now)
     if not state.busy:
         if alert.status is AlertStatus.SENDING:

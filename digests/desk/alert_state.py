@@ -12,14 +12,10 @@ from sqlalchemy.orm import aliased
 
 from digests.desk.progress import Tally, tally_rows
 from digests.models import Alert, AlertStatus, Delivery, DeliveryKind, DeliveryStatus, Topic
+from digests.models.desk import alert_ref
 
 # Telegram lets a bot delete its own messages for 48 hours only.
 DELETE_WINDOW = timedelta(hours=48)
-
-
-def alert_ref(alert_id: int) -> str:
-    """The outbox ref of every message about an alert."""
-    return f"alert:{alert_id}"
 
 
 @dataclass(frozen=True)
@@ -58,12 +54,17 @@ def sent_copies(ref: str, *columns: Any) -> Select[Any]:
     )
 
 
-def without_row(kind: DeliveryKind, ref: str, part: int | None = None) -> ColumnElement[bool]:
-    """True for a Delivery whose chat has no `kind` row for this ref (and part) yet."""
+def without_row(
+    kind: DeliveryKind, ref: str, part: int | None = None, *, same_part: bool = False
+) -> ColumnElement[bool]:
+    """True for a Delivery whose chat has no `kind` row for this ref (and part, or the
+    Delivery's own part when `same_part`: a photo alert's photo and text are two copies) yet."""
     other = aliased(Delivery)
     condition = (other.kind == kind) & (other.ref == ref) & (other.chat_id == Delivery.chat_id)
     if part is not None:
         condition = condition & (other.part == part)
+    if same_part:
+        condition = condition & (other.part == Delivery.part)
     return ~select(other.id).where(condition).exists()
 
 
@@ -75,7 +76,7 @@ async def alert_state(*, session: AsyncSession, alert: Alert, now: datetime) -> 
         too_old = await session.scalar(
             sent_copies(ref, func.count())
             .where(Delivery.sent_at < now - DELETE_WINDOW)
-            .where(without_row(DeliveryKind.ALERT_DELETE, ref))
+            .where(without_row(DeliveryKind.ALERT_DELETE, ref, same_part=True))
         )
     topic = await session.get(Topic, alert.topic_id) if alert.topic_id is not None else None
     return AlertState(

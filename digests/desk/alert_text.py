@@ -36,10 +36,12 @@ _CODE_CLASS = re.compile(r"^language-[A-Za-z0-9_+#.-]{1,32}$")
 
 @dataclass(frozen=True)
 class AlertDraft:
-    """The body of an alert in Telegram HTML, and the article it links to, if any."""
+    """The body of an alert in Telegram HTML, the article it links to and the Telegram file id
+    of its photo, if any."""
 
     body: str
     link: str | None
+    photo: str | None = None
 
 
 class _Sanitiser(HTMLParser):

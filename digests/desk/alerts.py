@@ -6,7 +6,7 @@ it in the audit log, and returns what the desk shows next.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import rows_changed
 from digests.delivery.outbox import OutgoingMessage, enqueue
-from digests.desk.alert_state import AlertState, alert_ref, alert_state
+from digests.desk.alert_related import related_links
+from digests.desk.alert_state import AlertState, alert_state
 from digests.desk.roles import audit
 from digests.errors import AlertStateError, AlertTextError
 from digests.models import (
@@ -31,10 +32,11 @@ from digests.models import (
     Subscription,
     Topic,
 )
+from digests.models.desk import alert_ref
 from digests.readers.filters import filters_of
 from digests.readers.preferences import in_quiet_hours
 from digests.text.render import Renderer
-from digests.text.telegram_html import MESSAGE_LIMIT, visible_length
+from digests.text.telegram_html import CAPTION_LIMIT, MESSAGE_LIMIT, visible_length
 
 ALERT_TEMPLATE = "desk/alert.html"
 AUDIENCES = ("all", "topic", "channels")
@@ -69,13 +71,36 @@ class AudienceCounts:
         return self.all
 
 
-def render_alert(renderer: Renderer, *, body: str, link: str | None, language: str) -> str:
-    """The alert exactly as readers get it; raises AlertTextError when it is too long."""
-    text = renderer.render(ALERT_TEMPLATE, language=language, body=Markup(body), link=link)
+def render_alert(
+    renderer: Renderer,
+    *,
+    body: str,
+    link: str | None,
+    language: str,
+    related: Sequence[Mapping[str, str]] = (),
+) -> str:
+    """The alert exactly as readers get it, with its related links unless they would make it
+    too long; raises AlertTextError when it is too long even without them."""
+    values = {"body": Markup(body), "link": link}
+    text = renderer.render(ALERT_TEMPLATE, language=language, related=related, **values)
+    if related and visible_length(text) > MESSAGE_LIMIT:
+        text = renderer.render(ALERT_TEMPLATE, language=language, related=(), **values)
     length = visible_length(text)
     if length > MESSAGE_LIMIT:
         raise AlertTextError("alert_too_long", length)
     return text
+
+
+def alert_text(renderer: Renderer, alert: Alert, language: str) -> str:
+    """An alert as readers of this language get it, related links included."""
+    return render_alert(
+        renderer, body=alert.text, link=alert.link, language=language, related=alert.related or ()
+    )
+
+
+def fits_caption(text: str) -> bool:
+    """Whether a rendered alert fits under its photo (Telegram's 1024-unit caption limit)."""
+    return visible_length(text) <= CAPTION_LIMIT
 
 
 def _recipients(audience: str, topic_id: int | None) -> Select[Any]:
@@ -166,10 +191,25 @@ async def audit_alert(
 
 
 async def create_draft(
-    *, session: AsyncSession, author_id: int, body: str, link: str | None, now: datetime
+    *,
+    session: AsyncSession,
+    author_id: int,
+    body: str,
+    link: str | None,
+    now: datetime,
+    photo: str | None = None,
 ) -> DraftCard:
-    """A new draft alert for everyone with alerts on, audited; returns its card."""
-    alert = Alert(author_id=author_id, text=body, link=link, audience="all", created_at=now)
+    """A new draft alert (with the photo's file id, if any, and the related coverage of the
+    archived article it links to) for everyone with alerts on, audited; returns its card."""
+    alert = Alert(
+        author_id=author_id,
+        text=body,
+        link=link,
+        photo_file_id=photo,
+        related=await related_links(session=session, link=link),
+        audience="all",
+        created_at=now,
+    )
     session.add(alert)
     await session.flush()
     await audit_alert(session, author_id, "alert_draft", alert.id, now)
@@ -227,6 +267,30 @@ def alert_payload(text: str, link: str | None, chat: Chat, now: datetime) -> dic
     }
 
 
+def alert_messages(alert: Alert, text: str, chat: Chat, now: datetime) -> list[OutgoingMessage]:
+    """One chat's copy: the text; the photo with the text as its caption; or, when the text
+    is too long for a caption, the photo and then the text (parts 0 and 1, in that order)."""
+    payload = alert_payload(text, alert.link, chat, now)
+
+    def message(content: dict[str, Any], method: str, part: int = 0) -> OutgoingMessage:
+        return OutgoingMessage(
+            chat_id=chat.id,
+            kind=DeliveryKind.ALERT,
+            ref=alert_ref(alert.id),
+            payload=content,
+            part=part,
+            priority=Priority.ALERT,
+            method=method,
+        )
+
+    if alert.photo_file_id is None:
+        return [message(payload, "sendMessage")]
+    photo = {"photo": alert.photo_file_id, "disable_notification": payload["disable_notification"]}
+    if fits_caption(text):
+        return [message({**photo, "caption": text, "parse_mode": "HTML"}, "sendPhoto")]
+    return [message(photo, "sendPhoto"), message(payload, "sendMessage", part=1)]
+
+
 async def confirm_alert(
     *, session: AsyncSession, actor_id: int, alert_id: int, renderer: Renderer, now: datetime
 ) -> AlertState:
@@ -257,20 +321,10 @@ async def confirm_alert(
             if chat.id in filters and not filters[chat.id].allows_alert(alert.text, chat.language):
                 continue  # the reader's /exclude filters leave it out
             if chat.language not in texts:
-                texts[chat.language] = render_alert(
-                    renderer, body=alert.text, link=alert.link, language=chat.language
-                )
-            messages.append(
-                OutgoingMessage(
-                    chat_id=chat.id,
-                    kind=DeliveryKind.ALERT,
-                    ref=alert_ref(alert.id),
-                    payload=alert_payload(texts[chat.language], alert.link, chat, now),
-                    priority=Priority.ALERT,
-                )
-            )
+                texts[chat.language] = alert_text(renderer, alert, chat.language)
+            messages += alert_messages(alert, texts[chat.language], chat, now)
+            total += 1
         await enqueue(session=session, messages=messages, now=now)
-        total += len(messages)
         last_id = chats[-1].id
         session.expunge_all()
     alert = await session.get(Alert, alert_id)

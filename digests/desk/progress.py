@@ -61,9 +61,15 @@ class Progress:
     eta_seconds: int | None
 
 
-def progress_of(tally: Tally, *, started_at: datetime | None, now: datetime) -> Progress:
-    """Bar, rate (messages a second since confirming) and time left at that rate."""
-    total = tally.total - tally.cancelled
+def progress_of(
+    tally: Tally, *, started_at: datetime | None, now: datetime, whole: bool = False
+) -> Progress:
+    """Bar, rate (messages a second since confirming) and time left at that rate.
+
+    The total leaves cancelled rows out, unless `whole` (a cancelled alert's card shows how
+    much of its audience it reached).
+    """
+    total = tally.total if whole else tally.total - tally.cancelled
     done = tally.done
     percent = 100 if total == 0 else min(100, done * 100 // total)
     filled = BAR_WIDTH if total == 0 else done * BAR_WIDTH // total

@@ -17,6 +17,7 @@ import feedparser
 from digests.ingest.build import build_entry
 from digests.ingest.entries import MAX_ENTRIES, ParsedFeed
 from digests.ingest.jsonfeed import looks_like_json, parse_json_document
+from digests.ingest.xmlbytes import cap_entries, repair_char_refs
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,8 @@ def parse_xml(
 ) -> ParsedFeed:
     """An RSS or Atom document (feedparser, from bytes; never fetches)."""
     data, defused = defuse_xml(data)
+    data, capped = cap_entries(data, MAX_ENTRIES)
+    data, repaired = repair_char_refs(data)
     # Without a Content-Type feedparser flags every document as suspect; an HTTP charset
     # given by the server is honoured by passing the real header on.
     headers = {
@@ -119,6 +122,7 @@ def parse_xml(
     )
     if defused:
         result.problems.append(defused)
+    result.problems.extend(repaired)
     if parsed.get("bozo"):
         error = parsed.get("bozo_exception")
         reason = f"{type(error).__name__}: {error}" if error else "malformed"
@@ -153,7 +157,7 @@ def parse_xml(
         )
         if built is not None:
             result.entries.append(built)
-    if len(parsed.entries) > MAX_ENTRIES:
+    if capped or len(parsed.entries) > MAX_ENTRIES:
         result.problems.append(f"feed: only the first {MAX_ENTRIES} entries were read")
     return result
 

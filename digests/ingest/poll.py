@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import aiohttp
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from digests.db import session_scope
+from digests.db import create_engine, create_sessionmaker, session_scope
+from digests.ingest.entries import ParsedFeed
 from digests.ingest.fetch import FetchError, FetchLimits, FetchResult, fetch_feed
-from digests.ingest.parse import parse_document
+from digests.ingest.offload import parse_off_loop
 from digests.ingest.report import IngestReport
 from digests.ingest.sources import (
     Schedule,
@@ -28,6 +30,11 @@ from digests.models import Source
 from digests.text.render import Renderer
 
 logger = logging.getLogger(__name__)
+
+# A fetched feed's entries are stored this many to a transaction, so other writers (on SQLite,
+# the bot registering a chat) are never kept waiting for a whole feed.
+STORE_CHUNK = 10
+CHUNK_PAUSE = 0.02
 
 
 @dataclass
@@ -67,17 +74,80 @@ async def _fetch(
         return FetchError(f"unexpected error: {type(exc).__name__}")
 
 
+async def _parse(
+    source: Source, fetched: FetchResult | FetchError, now: datetime
+) -> ParsedFeed | None:
+    """The fetched document parsed in the worker process; None when there is none."""
+    if isinstance(fetched, FetchError) or fetched.not_modified:
+        return None
+    parsed = await parse_off_loop(
+        fetched.body, base_url=fetched.url, now=now, content_type=fetched.content_type
+    )
+    for problem in parsed.problems:
+        logger.info("source %s: %s", source.url, problem)
+    return parsed
+
+
+async def _store(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    pipeline: Pipeline,
+    source: Source,
+    parsed: ParsedFeed,
+    *,
+    now: datetime,
+    started: float,
+) -> IngestReport:
+    """Store the entries in a worker thread with its own event loop and connections, so the
+    summaries, stemming and linking of thousands of entries never hold up the bot's loop (the
+    interpreter switches threads every few milliseconds)."""
+    url = sessionmaker.kw["bind"].url
+    chunks = _store_chunks(url, pipeline, source, parsed, now=now, started=started)
+    return await asyncio.to_thread(asyncio.run, chunks)
+
+
+async def _store_chunks(
+    url: URL,
+    pipeline: Pipeline,
+    source: Source,
+    parsed: ParsedFeed,
+    *,
+    now: datetime,
+    started: float,
+) -> IngestReport:
+    """STORE_CHUNK entries to a transaction, each chunk stamped when it is stored (see
+    digests.editions.plan.SETTLE), with a pause between them in which another writer can take
+    SQLite's lock."""
+    report = IngestReport()
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        for start in range(0, len(parsed.entries), STORE_CHUNK):
+            stored_at = now + timedelta(seconds=time.monotonic() - started)
+            async with session_scope(sessionmaker) as session:
+                stored = await pipeline.store(
+                    session=session,
+                    entries=parsed.entries[start : start + STORE_CHUNK],
+                    source=await session.merge(source),
+                    now=stored_at,
+                )
+            report.merge(stored)
+            await asyncio.sleep(CHUNK_PAUSE)
+    finally:
+        await engine.dispose()
+    return report
+
+
 async def _settle(
     session: AsyncSession,
     source: Source,
     fetched: FetchResult | FetchError,
     *,
-    pipeline: Pipeline,
+    parsed: ParsedFeed | None,
+    stored: IngestReport | None,
     settings: PollSettings,
     renderer: Renderer,
     now: datetime,
     outcome: PollOutcome,
-    stored_at: datetime | None = None,
 ) -> None:
     source = await session.merge(source)
     if isinstance(fetched, FetchError):
@@ -105,34 +175,27 @@ async def _settle(
     if fetched.not_modified:
         outcome.not_modified += 1
         INGEST_FETCHES.labels(source=str(source.id), result="not_modified").inc()
-    else:
-        outcome.fetched += 1
-        parsed = parse_document(
-            fetched.body, base_url=fetched.url, now=now, content_type=fetched.content_type
+    elif parsed is not None and parsed.fatal:
+        failure = FetchError(parsed.problems[-1])
+        await _settle(
+            session,
+            source,
+            failure,
+            parsed=None,
+            stored=None,
+            settings=settings,
+            renderer=renderer,
+            now=now,
+            outcome=outcome,
         )
-        for problem in parsed.problems:
-            logger.info("source %s: %s", source.url, problem)
-        if parsed.fatal:
-            await _settle(
-                session,
-                source,
-                FetchError(parsed.problems[-1]),
-                pipeline=pipeline,
-                settings=settings,
-                renderer=renderer,
-                now=now,
-                outcome=outcome,
-            )
-            outcome.fetched -= 1
-            return
+        return
+    elif parsed is not None and stored is not None:
+        outcome.fetched += 1
         if parsed.title and not source.title:
             source.title = parsed.title[:255]
         ttl = parsed.ttl_seconds
-        report = await pipeline.store(
-            session=session, entries=parsed.entries, source=source, now=stored_at or now
-        )
-        report.problems.extend(parsed.problems)
-        outcome.report.merge(report)
+        stored.problems.extend(parsed.problems)
+        outcome.report.merge(stored)
         INGEST_FETCHES.labels(source=str(source.id), result="fetched").inc()
     record_success(
         source,
@@ -171,25 +234,29 @@ async def poll_due_sources(
     results = await asyncio.gather(*(bounded(source) for source in sources))
     # Storing is serial: one writer at a time suits SQLite, and the archive index is shared.
     for source, fetched in zip(sources, results, strict=True):
-        # Articles are stamped when stored, not when the run began: a digest window read after
-        # this commit must not end before their arrival (see digests.editions.plan.SETTLE).
-        stored_at = now + timedelta(seconds=time.monotonic() - started)
         try:
+            # Parsing runs in a worker process, storing in a worker thread: the bot answers.
+            parsed = await _parse(source, fetched, now)
+            stored = None
+            if parsed is not None and not parsed.fatal:
+                stored = await _store(
+                    sessionmaker, pipeline, source, parsed, now=now, started=started
+                )
             async with session_scope(sessionmaker) as session:
                 await _settle(
                     session,
                     source,
                     fetched,
-                    pipeline=pipeline,
+                    parsed=parsed,
+                    stored=stored,
                     settings=settings,
                     renderer=renderer,
                     now=now,
-                    stored_at=stored_at,
                     outcome=outcome,
                 )
         except Exception as exc:
-            # One bad source must not stop the others; the index may hold its rolled-back
-            # articles, so it is rebuilt on the next run.
+            # One bad source must not stop the others; the index may hold articles of a chunk
+            # that was rolled back, so it is rebuilt on the next run.
             logger.exception("source %s: ingest failed", source.url)
             pipeline.archive.built_at = None
             async with session_scope(sessionmaker) as session:

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from digests.models.base import Base, BigIntPK, str_enum, utcnow
@@ -32,6 +32,20 @@ class AlertStatus(StrEnum):
     RETRACTED = "retracted"
 
 
+ALERT_REF = "alert:"
+
+
+def alert_ref(alert_id: int) -> str:
+    """The outbox ref of every message about an alert (its copies, edits and deletions)."""
+    return f"{ALERT_REF}{alert_id}"
+
+
+def alert_of_ref(ref: str) -> int | None:
+    """The alert an outbox ref is about, or None for a ref that is not an alert's."""
+    number = ref.removeprefix(ALERT_REF)
+    return int(number) if number != ref and number.isdigit() else None
+
+
 class Alert(Base):
     """A breaking alert an editor composed, and how its sending went."""
 
@@ -41,6 +55,11 @@ class Alert(Base):
     author_id: Mapped[int] = mapped_column(BigInteger)
     text: Mapped[str] = mapped_column(Text)
     link: Mapped[str | None] = mapped_column(String(2048))
+    # The Telegram file id of the alert's photo, if it has one (sent again by id).
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    # Related coverage of the archived article it links to ({"title", "url"} each), fixed
+    # when drafted so every copy, and every edit, shows the same list.
+    related: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
     audience: Mapped[str] = mapped_column(String(16), default="all")
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
     status: Mapped[AlertStatus] = mapped_column(str_enum(AlertStatus), default=AlertStatus.DRAFT)

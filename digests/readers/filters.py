@@ -118,7 +118,7 @@ async def add_filters(
     have = set(current.exclude if kind == EXCLUDE else current.include)
     new = [phrase for phrase in phrases if phrase not in have]
     if len(current.exclude) + len(current.include) + len(new) > MAX_FILTERS:
-        raise FilterLimit(MAX_FILTERS)
+        raise FilterLimit("too_many_filters", MAX_FILTERS)
     session.add_all(
         ChatFilter(chat_id=chat_id, kind=kind, phrase=phrase, created_at=now) for phrase in new
     )

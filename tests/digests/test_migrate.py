@@ -93,7 +93,7 @@ async def _fts_objects(url: str) -> list[str]:
                 rows = await connection.execute(
                     text(
                         "SELECT indexname FROM pg_indexes WHERE indexname = "
-                        "'ix_articles_search_vector'"
+                        "'ix_article_search_vector'"
                     )
                 )
             return [row[0] for row in rows]
@@ -106,4 +106,4 @@ def test_full_text_index_exists_after_upgrade(database_url):
     if database_url.startswith("sqlite"):
         assert "articles_fts" in objects
     else:
-        assert objects == ["ix_articles_search_vector"]
+        assert objects == ["ix_article_search_vector"]

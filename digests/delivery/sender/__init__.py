@@ -6,6 +6,7 @@
     react.py     what to do about it: a decision (pure)
     lanes.py     what the loop holds in memory: rows per chat, counters
     loop.py      the claim / dispatch / record tasks, carrying out react's decisions
+    stops.py     claimed rows of an alert the desk cancelled or retracted: dropped before dispatch
     config.py    how it behaves, from settings
 
 Failure classes, as PTB raises them (the codes recorded: digests.delivery.failures):

@@ -30,6 +30,8 @@ class SenderConfig:
     shared_rate: bool = False
     flush_interval: float = 0.05
     shutdown_grace: float = 10.0
+    # How stale the sender's view of cancelled alerts may be (sender/stops.py).
+    stop_check_interval: float = 0.25
 
 
 def sender_config(settings: Settings, *, role: str = "send") -> SenderConfig:

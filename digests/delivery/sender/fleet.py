@@ -168,6 +168,10 @@ class Fleet:
                 *(self.config.instance, recovered),
             )
         self.state = SenderState.RUNNING
+        logger.info(
+            "sender %s started (%.0f msg/s overall)",
+            *(self.config.instance, self.config.limits.overall),
+        )
         return recovered
 
     def start(

@@ -47,6 +47,7 @@ from digests.delivery.sender.react import (
     StopSending,
     react,
 )
+from digests.delivery.sender.stops import StopList
 from digests.models import ChatStatus, ChatType
 from digests.models.base import utcnow
 
@@ -79,8 +80,8 @@ class Sender:
         # On PostgreSQL the overall rate is the bot's, shared by every sender (budget.py).
         self.pacer, self.budget = pacing(config, sessionmaker, clock, self._wake)
         self.fleet = Fleet(sessionmaker, config)
-        self.holds = ChatHolds.of(config.limits)
         self.stats = SenderStats()
+        self.stops = StopList(config.stop_check_interval, sessionmaker)
         self.lanes: dict[int, ChatLane] = {}
         self.writes = OutboxWrites()
         self.in_memory = 0
@@ -111,8 +112,6 @@ class Sender:
         if recovered is None:  # stopped before the database ever answered
             return
         self.stats.recovered = recovered
-        limits = self.config.limits
-        logger.info("sender %s started (%.0f msg/s overall)", self.config.instance, limits.overall)
         claimer = asyncio.create_task(self._claim_loop(), name="sender-claim")
         recorder = asyncio.create_task(self._flush_loop(), name="sender-record")
         self.fleet.watch(claimer, self.stop)  # a claimer that fails stops the sender
@@ -169,7 +168,7 @@ class Sender:
                         instance=self.config.instance,
                         limit=self.config.batch_size,
                         now=utcnow(),
-                        holds=self.holds,
+                        holds=ChatHolds.of(self.config.limits),
                     )
             except Exception as exc:  # the database is away: back off, keep sending what is held
                 failures += 1
@@ -234,6 +233,7 @@ class Sender:
                 if not self.fleet.may_send():  # the lease is not surely ours: hold everything
                     wait = max(wait, 0.1)
                 elif wait <= 0:
+                    await self.stops.refresh_if_due(now, self.stats.claimed, self.lanes)
                     self._dispatch_one(now)
                     continue
                 timeout = None if wait == math.inf else wait
@@ -250,8 +250,10 @@ class Sender:
         if lane is None or lane.busy or not lane.rows or lane.head() != (priority, row_id):
             return  # a stale entry: the lane was rescheduled, closed or already sent
         _, _, row = heapq.heappop(lane.rows)
-        lane.busy = True
         self.in_memory -= 1
+        if self.stops.dropped(row, self.record_cancelled):  # its alert was stopped: not sent
+            return self._lane_done(lane)
+        lane.busy = True
         self.in_flight += 1
         self.pacer.take_overall(now)
         self.pacer.take_chat(chat_id, group=lane.group, now=now)
@@ -278,13 +280,16 @@ class Sender:
             decision = react(outcome, row, config=self.config, now=utcnow(), rng=self.rng)
             self._apply(decision, lane, row)
         finally:
-            lane.busy = False
-            if lane.rows and self.lanes.get(lane.chat_id) is lane:
-                self._schedule(lane, self.clock())
-            elif not lane.rows and self.lanes.get(lane.chat_id) is lane:
-                del self.lanes[lane.chat_id]
-                self._room.set()
-            self._wake.set()
+            self._lane_done(lane)
+
+    def _lane_done(self, lane: ChatLane) -> None:  # its row went or was dropped
+        lane.busy = False
+        if lane.rows and self.lanes.get(lane.chat_id) is lane:
+            self._schedule(lane, self.clock())
+        elif not lane.rows and self.lanes.get(lane.chat_id) is lane:
+            del self.lanes[lane.chat_id]
+            self._room.set()
+        self._wake.set()
 
     # ------------------------------------------------------------------- recording
     def _apply(self, decision: Decision, lane: ChatLane, row: Claimed) -> None:

@@ -57,3 +57,19 @@ def test_sources_add_list_pause_resume_remove(tmp_path):
 def test_the_poll_job_is_registered(settings):
     application = build_application(settings)
     assert "poll-sources" in [job.name for job in application.job_queue.jobs()]
+
+
+def test_ingest_keeps_a_feed_with_a_bad_character_reference(tmp_path):
+    url = f"sqlite:///{tmp_path / 'refs.sqlite3'}"
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://c.example.com/{n}</link>"
+        f"<description>{'Snow &#x110000; and &#xD800;' if n == 2 else 'Calm'}</description>"
+        "<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>"
+        for n in (1, 2, 3)
+    )
+    path = tmp_path / "refs.xml"
+    path.write_text(f'<rss version="2.0"><channel><title>Desk</title>{items}</channel></rss>')
+    ran = newsbot("ingest", str(path), cwd=tmp_path, DATABASE_URL=url)
+    assert ran.returncode == 0, ran.stderr
+    assert "added 3, updated 0, skipped 0" in ran.stdout
+    assert "entry 2: an invalid character reference (&#x110000;) was replaced" in ran.stderr

@@ -386,6 +386,24 @@ async def test_photo_upload_is_recorded(api: FakeBotAPI, bot: telegram.Bot) -> N
         await bot.send_photo(USER, "no-such-file-id")
 
 
+async def test_a_users_photo_carries_its_caption_command_and_can_be_sent_again(
+    api: FakeBotAPI, bot: telegram.Bot
+) -> None:
+    update = Update.de_json(api.user_photo("/alert Quake", user_id=USER, content=png(7, 3)), bot)
+    message = update.message
+    assert message is not None and message.caption == "/alert Quake" and message.text is None
+    assert [e.type for e in message.caption_entities] == ["bot_command"]
+    assert (message.photo[-1].width, message.photo[-1].height) == (7, 3)
+    again = await bot.send_photo(USER, message.photo[-1].file_id, caption="<i>again</i>")
+    assert again.photo[-1].file_id == message.photo[-1].file_id
+    edited = await bot.edit_message_caption(
+        USER, again.message_id, caption="<b>edited</b>", parse_mode="HTML"
+    )
+    assert isinstance(edited, telegram.Message) and edited.caption == "edited"
+    plain = Update.de_json(api.user_photo(user_id=USER), bot).message
+    assert plain is not None and plain.caption is None and plain.photo
+
+
 # ------------------------------------------------------------------------- updates
 async def test_update_builders_parse_in_ptb(api: FakeBotAPI, bot: telegram.Bot) -> None:
     sent = await bot.send_message(

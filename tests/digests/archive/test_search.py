@@ -106,3 +106,36 @@ async def test_no_user_input_raises(archive, query):
         hits = await search(session=session, query=query, now=NOW)
     # An answer (perhaps empty), never an SQL or FTS syntax error.
     assert isinstance(hits, list) and len(hits) <= 10
+
+
+# Stored oldest first, as a feed's items arrive over time.
+NEWEST = [
+    entry(100 + n, f"Flood bulletin {n}", "River levels and a flood.", n, ("Sport",) * (n % 2))
+    for n in reversed(range(12))
+]
+
+
+@pytest.mark.parametrize("walk", ["newest first", "index first"])
+async def test_candidates_are_the_newest_matches_whichever_plan(sessionmaker, monkeypatch, walk):
+    # Relevance is scored among the newest CANDIDATES matches; on PostgreSQL both ways of
+    # finding them (walking newest first, or the index's matches) must find the same ones.
+    import digests.archive.search as module
+
+    monkeypatch.setattr(module, "CANDIDATES", 4)
+    monkeypatch.setattr(module, "INDEX_ROW_COST", 1e9 if walk == "newest first" else 0.0)
+    await _store(sessionmaker, NEWEST, Pipeline(EnrichSettings()))
+    newest = {f"https://s.example.com/{100 + n}" for n in range(4)}
+    assert set(await _urls(sessionmaker, "flood")) == newest
+    sport = {f"https://s.example.com/{100 + n}" for n in (1, 3, 5, 7)}
+    assert set(await _urls(sessionmaker, "flood", topic="sport")) == sport
+    assert set(await _urls(sessionmaker, "flood", since=NOW - timedelta(days=2.5))) == {
+        f"https://s.example.com/{100 + n}" for n in range(3)
+    }
+
+
+async def test_an_edited_article_is_found_by_its_new_words(sessionmaker):
+    await _store(sessionmaker, ARCHIVE, Pipeline(EnrichSettings()))
+    edited = entry(1, "Drought warning for the river valley", "No rain in weeks.", 1)
+    await _store(sessionmaker, [edited], Pipeline(EnrichSettings()))
+    assert await _urls(sessionmaker, "drought") == ["https://s.example.com/1"]
+    assert "https://s.example.com/1" not in await _urls(sessionmaker, "flood")

@@ -23,6 +23,7 @@ class FeedServer:
         self.app.router.add_get("/slow", self.slow)
         self.app.router.add_get("/broken", self.broken)
         self.app.router.add_get("/gone", self.gone)
+        self.app.router.add_get("/many", self.many)
         self.runner = web.AppRunner(self.app)
         self.base = ""
         # /slow answers only when the server stops: a client times out, and nobody waits on.
@@ -74,6 +75,17 @@ class FeedServer:
     async def slow(self, request: web.Request) -> web.Response:
         await self.released.wait()
         return web.Response(body=feeds.RSS20)
+
+    async def many(self, request: web.Request) -> web.Response:
+        # 250 items (more than one store chunk), one with a character reference to a surrogate.
+        items = "".join(
+            f"<item><title>Report {n} on the harbour</title><link>/many/{n}</link>"
+            f"<description>Item {n} {'&#xD800;' if n == 120 else ''} of the day.</description>"
+            "<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>"
+            for n in range(1, 251)
+        )
+        body = f'<rss version="2.0"><channel><title>Many</title>{items}</channel></rss>'
+        return web.Response(body=body.encode(), content_type="application/rss+xml")
 
     async def broken(self, request: web.Request) -> web.Response:
         return web.Response(body=b"<html>not a feed", content_type="text/html")

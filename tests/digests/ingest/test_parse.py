@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from digests.ingest.entries import MAX_TEXT_CHARS
+import pytest
+
+from digests.ingest.entries import MAX_ENTRIES, MAX_TEXT_CHARS
 from digests.ingest.parse import parse_document
 from tests.digests.ingest import feeds
 
@@ -139,3 +141,40 @@ def test_garbage_and_empty_documents_are_reported_not_raised():
     assert parse(b"").problems == ["feed: the document is empty"]
     assert parse(b"\x00\xff\x13 not a feed at all").fatal
     assert parse(b"{" * 100_000).entries == []
+
+
+def _feed_with(reference: str) -> bytes:
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://example.com/{n}</link>"
+        f"<description>{'Rain ' + reference + ' falls' if n == 2 else 'Calm day'}</description>"
+        "<pubDate>Mon, 02 Nov 2026 10:00:00 GMT</pubDate></item>"
+        for n in (1, 2, 3)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}'.encode() + (
+        b"</channel></rss>"
+    )
+
+
+@pytest.mark.parametrize(
+    "reference", ["&#xD800;", "&#x110000;", "&#99999999999;", "&#0;", "&amp;#xDFFF;"]
+)
+def test_a_bad_character_reference_is_replaced_and_the_feed_kept(reference):
+    parsed = parse(_feed_with(reference))
+    assert [e.title for e in parsed.entries] == ["Story 1", "Story 2", "Story 3"]
+    assert parsed.entries[1].text == "Rain \ufffd falls"
+    assert parsed.problems == [
+        f"entry 2: an invalid character reference ({reference}) was replaced by U+FFFD"
+    ]
+
+
+def test_a_feed_over_the_entry_cap_is_cut_before_it_is_parsed():
+    items = "".join(
+        f"<item><title>Item {n}</title><link>https://example.com/{n}</link></item>"
+        for n in range(MAX_ENTRIES + 50)
+    )
+    data = f'<rss version="2.0"><channel><title>Big</title>{items}</channel></rss>'.encode()
+    parsed = parse(data)
+    assert len(parsed.entries) == MAX_ENTRIES
+    assert parsed.entries[-1].title == f"Item {MAX_ENTRIES - 1}"
+    assert "feed: only the first 5000 entries were read" in parsed.problems
+    assert not any("not well-formed" in p for p in parsed.problems)

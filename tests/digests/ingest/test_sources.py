@@ -90,6 +90,23 @@ async def test_poll_ingests_then_gets_304(sessionmaker, renderer, server):
         assert await session.scalar(select(func.count()).select_from(Article)) == 2
 
 
+async def test_a_long_feed_with_a_bad_character_reference_is_stored_whole(
+    sessionmaker, renderer, server
+):
+    async with session_scope(sessionmaker) as session:
+        await add_source(session, server.base + "/many")
+    outcome = await _poll(sessionmaker, renderer, NOW)
+    assert (outcome.fetched, outcome.failed, outcome.report.added) == (1, 0, 250)
+    assert (
+        "entry 120: an invalid character reference (&#xD800;) was replaced by U+FFFD"
+        in outcome.report.problems
+    )
+    async with session_scope(sessionmaker) as session:
+        source = await session.scalar(select(Source))
+        assert (source.status, source.error_count) == (SourceStatus.ACTIVE, 0)
+        assert await session.scalar(select(func.count()).select_from(Article)) == 250
+
+
 async def test_failing_source_backs_off_then_pauses_and_notifies_owners(
     sessionmaker, renderer, server
 ):

@@ -4,8 +4,8 @@ Several processes on one database: `leases` (a sender instance's heartbeat, a jo
 claim) and `send_budget` (the bot's overall Telegram rate, granted to senders in slots).
 New tables only: nothing existing is rewritten.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 23:10:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
