@@ -72,6 +72,11 @@ def send_calls(api: FakeBotAPI) -> list[tuple[float, Any, bool]]:
     ]
 
 
+def most_arrived_in_one_second(api: FakeBotAPI) -> int:
+    """The most message calls the fake received in any 1-second window (sliding)."""
+    return api.most_in_any_window(1.0)
+
+
 def received_per_chat(api: FakeBotAPI) -> dict[int, int]:
     """How many messages each chat received (successful sends only)."""
     counts: dict[int, int] = {}

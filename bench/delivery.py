@@ -27,6 +27,7 @@ from bench.common import (
     FakeServerProcess,
     clear_calls,
     fresh_database,
+    most_arrived_in_one_second,
     most_in_window,
     peak_memory_mb,
     seed,
@@ -156,7 +157,9 @@ async def paid_run(
         "transport": transport,
         "messages": messages,
         "pipeline_msg_per_s": round(messages / elapsed, 1),
-        "max_in_any_1s_window": most_in_window(times),
+        # The rate Telegram would see: first to last arrival at the fake.
+        "arrival_msg_per_s": round((len(times) - 1) / (max(times) - min(times)), 1),
+        "max_in_any_1s_window": server.call(most_arrived_in_one_second),
         "max_dispatched_in_any_1s_window": most_in_window(dispatched),
         "all_sent": statuses == {"sent": messages},
     }
@@ -220,7 +223,9 @@ async def main() -> dict[str, Any]:
             "met": aiohttp_median >= 1000,
         },
         "paid_at_1000_limit": {
-            "achieved_msg_per_s": capped["pipeline_msg_per_s"],
+            "achieved_msg_per_s": capped["arrival_msg_per_s"],
+            "achieved_over_cap": round(capped["arrival_msg_per_s"] / 1000, 3),
+            "pipeline_msg_per_s": capped["pipeline_msg_per_s"],
             "max_dispatched_in_any_1s_window": capped["max_dispatched_in_any_1s_window"],
             "max_received_in_any_1s_window": capped["max_in_any_1s_window"],
             "all_sent": capped["all_sent"],
@@ -229,7 +234,8 @@ async def main() -> dict[str, Any]:
         and limited["max_in_any_1s_window"] <= 30
         and limited["max_per_private_chat_in_any_1s_window"] <= 1
         and aiohttp_median >= 1000
-        and capped["max_dispatched_in_any_1s_window"] <= 1000,
+        and capped["arrival_msg_per_s"] >= 0.95 * 1000
+        and capped["max_in_any_1s_window"] <= 1000,
         "peak_memory_mb": peak_memory_mb(),
     }
 

@@ -100,12 +100,26 @@ from bot.handlers.topics import (
     unsubscribe_command,
 )
 from bot.ignored import ignore_unactionable
-from bot.jobs import build_digests, close_content, open_content, poll_sources
+from bot.jobs import (
+    MAINTENANCE_SECONDS,
+    build_digests,
+    close_content,
+    maintenance,
+    once_across_instances,
+    open_content,
+    poll_sources,
+)
 from bot.keyboards import CHANNEL_TOPIC, SETTINGS, STOP, TOPIC_TOGGLE
 from bot.measured import MeasuredApplication, measure_jobs
 from bot.menu import build_menus, publish_menus
 from bot.permissions import member_changed
-from bot.sending import SENDER_KEY, SENDER_REQUEST_KEY, start_sender
+from bot.sending import (
+    SENDER_FAILED_KEY,
+    SENDER_KEY,
+    SENDER_REQUEST_KEY,
+    STOP_SERVING_KEY,
+    start_sender,
+)
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker, session_scope
 from digests.editions.layout import RELATED_CALLBACK
@@ -215,11 +229,20 @@ def register_jobs(application: NewsApplication, settings: Settings) -> None:
     jobs.run_repeating(
         poll_sources, interval=settings.poll_interval_seconds, first=5, name="poll-sources"
     )
+    # Chats and sources are claimed row by row (SKIP LOCKED) by the two above; these two run
+    # in one process at a time, however many share the database (bot/jobs.py).
+    progress = settings.alert_progress_seconds
     jobs.run_repeating(
-        refresh_alert_status,
-        interval=settings.alert_progress_seconds,
+        once_across_instances("refresh_alert_status", refresh_alert_status, hold=3 * progress),
+        interval=progress,
         first=1,
         name="refresh_alert_status",
+    )
+    jobs.run_repeating(
+        once_across_instances("maintenance", maintenance, hold=1.5 * MAINTENANCE_SECONDS),
+        interval=MAINTENANCE_SECONDS,
+        first=60,
+        name="maintenance",
     )
 
 
@@ -244,8 +267,17 @@ async def open_services(application: NewsApplication) -> None:
             services.sessionmaker,
             role="run",
             request=application.bot_data.get(SENDER_REQUEST_KEY),
+            on_failure=lambda: sender_failed(application),
         )
     logger.info("newsbot is up as @%s", application.bot.username)
+
+
+def sender_failed(application: NewsApplication) -> None:
+    """The sender could not recover: stop the bot too, so `newsbot run` exits non-zero."""
+    application.bot_data[SENDER_FAILED_KEY] = True
+    stop = application.bot_data.get(STOP_SERVING_KEY)
+    if stop is not None:
+        stop()
 
 
 async def stop_sender(application: NewsApplication) -> None:

@@ -16,6 +16,7 @@ from bot.flood_guard import FloodRule
 from bot.updates import chat_of
 from digests.config import Settings
 from digests.db import session_scope
+from digests.leases import process_id
 from digests.models import Chat, ChatType, utcnow
 from digests.readers.chats import ChatInfo, register_chat
 from digests.text.render import Renderer
@@ -35,6 +36,8 @@ class Services:
     flood: FloodRule = field(default_factory=lambda: FloodRule(rate=1.0, burst=8, mute_seconds=30))
     # The wall clock the flood buckets are kept on (shared by instances); tests hold it still.
     clock: Callable[[], float] = time.time
+    # This process among others on one database: the owner of the job leases it takes.
+    instance: str = field(default_factory=lambda: process_id("run"))
     # The content pipeline's long-lived parts, opened in post_init (see bot/jobs.py).
     http: Any = None
     pipeline: Any = None

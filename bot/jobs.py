@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.context import NewsContext, Services
+from digests.desk.housekeeping import BATCH as RETENTION_BATCH
+from digests.desk.housekeeping import expire_transient, purge_batch
 from digests.desk.threads import retire_gone_threads
 from digests.editions.assemble import Limits
 from digests.editions.build import BuildCache, BuildOptions, BuildReport, build_due_editions
 from digests.ingest.poll import poll_due_sources
 from digests.ingest.setup import enrich_settings, fetch_client, poll_settings
 from digests.ingest.store import Pipeline
+from digests.leases import hold_lease, job_lease
 from digests.metrics import DIGEST_BUILD_SECONDS, DIGESTS_BUILT
 from digests.models import utcnow
 
@@ -20,6 +25,49 @@ logger = logging.getLogger(__name__)
 
 # One run stops after this many batches so a backlog cannot starve the other jobs.
 MAX_DIGEST_BATCHES = 50
+MAINTENANCE_SECONDS = 3600
+Job = Callable[[NewsContext], Coroutine[Any, Any, None]]
+
+
+def once_across_instances(name: str, job: Job, *, hold: float) -> Job:
+    """`job` run by one process at a time however many share the database.
+
+    The runner holds the lease `job:<name>` for `hold` seconds and renews it at each run;
+    the others skip their runs while it is live and take over once the runner is gone.
+    """
+
+    async def claimed(context: NewsContext) -> None:
+        services = context.services
+        async with context.session() as session:
+            held = await hold_lease(
+                session=session,
+                name=job_lease(name),
+                owner=services.instance,
+                seconds=hold,
+                now=utcnow(),
+            )
+        if held:
+            await job(context)
+
+    claimed.__name__ = claimed.__qualname__ = job.__name__
+    return claimed
+
+
+async def maintenance(context: NewsContext) -> None:
+    """Job: forget what RETENTION_DAYS lets go, expired conversation state and old leases."""
+    now, removed = utcnow(), {}
+    async with context.session() as session:
+        removed = await expire_transient(session=session, now=now)
+    for kind, days in context.settings.retention_days.items():
+        removed[kind] = 0
+        while True:  # one transaction per batch: no table is held for long
+            async with context.session() as session:
+                count = await purge_batch(session=session, kind=kind, days=days, now=now)
+            removed[kind] += count
+            if count < RETENTION_BATCH:
+                break
+    if any(removed.values()):
+        logger.info("maintenance: removed %s", removed)
 
 
 def digest_options(context: NewsContext) -> BuildOptions:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,11 +18,14 @@ from bot.request import AiohttpRequest
 from digests.config import Settings
 from digests.db import create_engine, create_sessionmaker
 from digests.delivery.sender import Sender, sender_config
+from digests.delivery.sender.fleet import SenderState
 from digests.metrics import SEND_RATE_LIMIT
 
 logger = logging.getLogger(__name__)
 SENDER_KEY = "sender"
 SENDER_REQUEST_KEY = "sender_request"
+SENDER_FAILED_KEY = "sender_failed"
+STOP_SERVING_KEY = "stop_serving"  # bot/serve.py: how a failed sender stops `newsbot run`
 
 
 def sending_bot(settings: Settings, request: BaseRequest | None = None) -> Bot:
@@ -45,15 +48,28 @@ class RunningSender:
     task: asyncio.Task[None]
 
     @property
+    def healthy(self) -> bool:
+        """For /readyz: the send loop is running and reaches the database."""
+        return not self.task.done() and self.sender.healthy
+
+    @property
+    def state(self) -> SenderState:
+        """starting, running, degraded (database errors being retried), stopped or failed."""
+        return self.sender.fleet.state
+
+    @property
     def status(self) -> str:
-        """For /readyz: "running" until the send loop returns (stopped or crashed)."""
-        return "stopped" if self.task.done() else "running"
+        """For /readyz: "running" while the send loop runs and reaches its database, else
+        its state: starting, degraded (database errors being retried), stopped or failed."""
+        if self.task.done():
+            failed = not self.task.cancelled() and self.task.exception() is not None
+            return "failed" if failed else "stopped"
+        return "running" if self.sender.healthy else self.state.value
 
     async def stop(self) -> None:
         """Stop: in-flight requests finish, queued rows are released, the bot closes."""
         self.sender.stop()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self.task
+        await asyncio.wait({self.task})  # an error it ended on was logged when it ended
         await self.bot.shutdown()
 
 
@@ -63,8 +79,13 @@ async def start_sender(
     *,
     role: str,
     request: BaseRequest | None = None,
+    on_failure: Callable[[], None] | None = None,
 ) -> RunningSender:
-    """Initialise the sending bot and start the send loop as a task."""
+    """Initialise the sending bot and start the send loop as a task.
+
+    A send loop that ends on an error (it could not recover: bot/../fleet.py) is logged and
+    `on_failure` called, so that the process exits non-zero for its supervisor.
+    """
     bot = sending_bot(settings, request)
     try:
         await bot.initialize()
@@ -74,13 +95,15 @@ async def start_sender(
     sender = Sender(bot=bot, sessionmaker=sessionmaker, config=sender_config(settings, role=role))
     SEND_RATE_LIMIT.set(sender.config.limits.overall)
     task = asyncio.create_task(sender.run(), name="sender")
-    task.add_done_callback(_log_crash)
+
+    def crashed(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.critical("the sender stopped on an error: %s", task.exception())
+            if on_failure is not None:
+                on_failure()
+
+    task.add_done_callback(crashed)
     return RunningSender(sender=sender, bot=bot, task=task)
-
-
-def _log_crash(task: asyncio.Task[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        logger.critical("the sender stopped on an error", exc_info=task.exception())
 
 
 async def serve_sender(settings: Settings, metrics_socket: socket.socket | None = None) -> int:
@@ -106,10 +129,11 @@ async def serve_sender(settings: Settings, metrics_socket: socket.socket | None 
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, running.sender.stop)
         try:
-            await asyncio.shield(running.task)
+            await asyncio.wait({running.task})
         finally:
             await running.stop()
-        return 0 if running.task.exception() is None else 1
+        failed = not running.task.cancelled() and running.task.exception() is not None
+        return 1 if failed else 0
     finally:
         if health is not None:
             await health.stop()

@@ -27,7 +27,7 @@ from telegram import Update
 from bot.app import NewsApplication, stop_sender
 from bot.context import services_of
 from bot.health import HttpServer, Probes, health_app
-from bot.sending import SENDER_KEY
+from bot.sending import SENDER_FAILED_KEY, SENDER_KEY, STOP_SERVING_KEY
 from bot.webhook import webhook_app
 from digests.config import Settings
 from digests.exclusive import exclusive
@@ -55,12 +55,17 @@ async def serve(
     received: list[str] = []
 
     def on_signal(signum: signal.Signals) -> None:
-        received.append(signum.name)
+        stop(signum.name)
+
+    def stop(reason: str) -> None:
+        received.append(reason)
         stopping.set()
 
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, on_signal, signum)
+    # A sender that cannot recover stops the bot too: the process exits 1 for its supervisor.
+    application.bot_data[STOP_SERVING_KEY] = lambda: stop("sender failed")
     async with AsyncExitStack() as stack:
         if webhook_socket is None:  # raises Taken when another process polls this database
             await stack.enter_async_context(exclusive(settings.database_url, "polling"))
@@ -95,7 +100,7 @@ async def serve(
             logger.error("shutdown took over %.0f s; leaving the rest to recovery", SHUTDOWN_BOUND)
             return 1
         logger.info("stopped in %.1f s", time.monotonic() - started)
-    return 0
+    return 1 if application.bot_data.get(SENDER_FAILED_KEY) else 0
 
 
 async def _take_updates(

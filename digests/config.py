@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# RETENTION_DAYS: days each kind of finished row is kept (0: forever); see digests/desk/retention.
+DEFAULT_RETENTION = {"deliveries": 30, "editions": 90, "audit": 365, "joins": 365}
 
 
 class SettingsError(Exception):
@@ -94,8 +96,12 @@ class Settings(BaseSettings):
     sender_backoff_max: float = Field(default=300.0, gt=0, le=86400)
     sender_request_timeout: float = Field(default=15.0, gt=0, le=300)
     sender_poll_interval: float = Field(default=1.0, gt=0, le=60)
-    sender_stale_after: float = Field(default=600.0, ge=10)
+    sender_lease_seconds: float = Field(default=20.0, ge=2, le=40)
+    sender_give_up_seconds: float = Field(default=120.0, ge=5, le=3600)
     alert_progress_seconds: float = Field(default=3, gt=0, le=60)
+    retention_days: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: dict(DEFAULT_RETENTION)
+    )
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -118,6 +124,25 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("must be Telegram user ids separated by commas") from None
         return value
+
+    @field_validator("retention_days", mode="before")
+    @classmethod
+    def _retention_per_kind(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        days = dict(DEFAULT_RETENTION)
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            kind, _, number = item.partition("=")
+            kind = kind.strip()
+            if kind not in days:
+                raise ValueError(f"unknown kind {kind!r} (use {', '.join(DEFAULT_RETENTION)})")
+            if not number.strip().isascii() or not number.strip().isdigit():
+                raise ValueError(f"{kind} must be a whole number of days, as in {kind}=30")
+            days[kind] = int(number)
+        # Alerts are edited and retracted from their deliveries for 48 hours.
+        if 0 < days["deliveries"] < 3:
+            raise ValueError("deliveries must be kept at least 3 days (or 0: forever)")
+        return days
 
     @field_validator("default_timezone")
     @classmethod

@@ -7,6 +7,7 @@ import functools
 import random
 import threading
 import time
+from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
@@ -45,6 +46,10 @@ _NOT_FOUND = error_body(404, "Not Found")
 MethodHandler = Callable[[JSON], object]
 # Methods that deliver something to a chat, hence fail when the bot is blocked there.
 _DELIVERING_PREFIXES = ("send", "copymessage", "forwardmessage", "editmessage")
+
+
+# The methods that send (or change) a message: what the per-second limits count.
+MESSAGE_METHOD_PREFIXES = ("send", "edit", "copy", "forward", "deletemessage")
 
 
 class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, WaitingMixin):
@@ -191,6 +196,21 @@ class FakeBotAPI(MessagesMixin, EditingMixin, MethodsMixin, UpdatesMixin, Waitin
     def calls_to(self, method: str) -> list[Call]:
         """Recorded calls of ``method`` (case-insensitive), oldest first."""
         return list(self._calls_by_method.get(method.lower(), ()))
+
+    def most_in_any_window(self, window: float = 1.0, *, chat_id: int | None = None) -> int:
+        """The most message-sending calls that arrived in any window [t, t + window).
+
+        What Telegram's limits count: messages sent, edited, copied, forwarded or deleted,
+        stamped on arrival; `chat_id` counts one chat's only. Sliding, not per clock second.
+        """
+        with self._lock:
+            times = sorted(
+                call.at
+                for call in self.calls
+                if call.method.lower().startswith(MESSAGE_METHOD_PREFIXES)
+                and (chat_id is None or str(call.params.get("chat_id")) == str(chat_id))
+            )
+        return max((bisect_left(times, t + window) - i for i, t in enumerate(times)), default=0)
 
     def clear_calls(self) -> None:
         """Forget recorded calls (not messages or chat state)."""

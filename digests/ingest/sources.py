@@ -94,8 +94,18 @@ def record_failure(
     return False
 
 
+# How long a claimed source stays out of other pollers' reach while one fetches and stores it;
+# its outcome sets the real next fetch time. A poller that dies mid-run delays it this much.
+CLAIM_HOLD = timedelta(minutes=10)
+
+
 async def due_sources(*, session: AsyncSession, now: datetime, limit: int = 100) -> list[Source]:
-    """Active feed and file sources whose next fetch time has come, most overdue first."""
+    """Claim the active feed and file sources whose next fetch time has come, most overdue first.
+
+    Each is locked (SKIP LOCKED on PostgreSQL, so concurrent pollers take different ones) and
+    its next fetch moved CLAIM_HOLD on: with several `newsbot run` processes every feed is
+    fetched once. The caller's commit makes the claim; its outcome then schedules the source.
+    """
     statement = (
         select(Source)
         .where(
@@ -105,8 +115,12 @@ async def due_sources(*, session: AsyncSession, now: datetime, limit: int = 100)
         )
         .order_by(Source.priority.desc(), Source.next_fetch_at.asc().nulls_first())
         .limit(limit)
+        .with_for_update(skip_locked=True)
     )
-    return list(await session.scalars(statement))
+    sources = list(await session.scalars(statement))
+    for source in sources:
+        source.next_fetch_at = now + CLAIM_HOLD
+    return sources
 
 
 async def notify_paused(

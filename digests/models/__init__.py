@@ -33,6 +33,7 @@ from digests.models.delivery import (
     Priority,
 )
 from digests.models.desk import Alert, AlertStatus, AuditEntry, Editor
+from digests.models.fleet import Lease, SendBudget
 
 __all__ = [
     "Alert",
@@ -55,10 +56,12 @@ __all__ = [
     "Edition",
     "Editor",
     "Frequency",
+    "Lease",
     "Priority",
     "RebuildProgress",
     "RelatedArticle",
     "RemovedSource",
+    "SendBudget",
     "Source",
     "SourceKind",
     "SourceStatus",

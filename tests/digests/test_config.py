@@ -21,6 +21,8 @@ def clean_environment(monkeypatch, tmp_path):
         "LOG_LEVEL",
         "NEWSBOT_CONFIG",
         "WEBHOOK_SECRET",
+        "RETENTION_DAYS",
+        "SENDER_INSTANCE_ID",
         "WEBHOOK_URL",
         "WEBHOOK_LISTEN",
         "METRICS_LISTEN",
@@ -92,6 +94,40 @@ def test_a_malformed_token_is_rejected_without_echoing_it(monkeypatch):
 def test_api_base_url_accepts_a_server_root_or_the_bot_prefix(monkeypatch, given, used):
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", given)
     assert load_settings().api_base_url == used
+
+
+def test_retention_days_are_given_per_kind_over_the_defaults(monkeypatch):
+    assert load_settings().retention_days == {
+        "deliveries": 30,
+        "editions": 90,
+        "audit": 365,
+        "joins": 365,
+    }
+    monkeypatch.setenv("RETENTION_DAYS", "audit=0, deliveries=7")
+    days = load_settings().retention_days
+    assert days["audit"] == 0 and days["deliveries"] == 7 and days["editions"] == 90
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("articles=3", "RETENTION_DAYS: unknown kind 'articles'"),
+        ("audit=soon", "RETENTION_DAYS: audit must be a whole number of days"),
+        ("deliveries=1", "RETENTION_DAYS: deliveries must be kept at least 3 days"),
+    ],
+)
+def test_a_bad_retention_names_the_variable(monkeypatch, value, expected):
+    monkeypatch.setenv("RETENTION_DAYS", value)
+    with pytest.raises(SettingsError, match=f"^{expected}"):
+        load_settings()
+
+
+def test_the_default_sender_instance_id_never_repeats():
+    from digests.delivery.sender import sender_config
+
+    settings = load_settings()
+    first, second = (sender_config(settings, role="send").instance for _ in range(2))
+    assert first != second and ":send:" in first and len(first) <= 64
 
 
 def test_the_webhook_and_metrics_listen_on_loopback_unless_told_and_metrics_are_off(tmp_path):

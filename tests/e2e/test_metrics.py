@@ -42,7 +42,12 @@ async def test_a_scrape_sees_the_counters_move_after_traffic(tmp_path):
         ) as worker,
     ):
         assert await http_get(port, "/healthz") == (200, '{"status": "alive"}')
-        status, body = await http_get(port, "/readyz")
+        for _ in range(100):  # ready once the sender holds its lease and has recovered
+            status, body = await http_get(port, "/readyz")
+            if status == 200:
+                break
+            assert json.loads(body)["sender"] == "starting", body
+            await asyncio.sleep(0.1)
         assert status == 200, body
         assert json.loads(body) == {
             "ready": True,

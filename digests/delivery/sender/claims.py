@@ -6,18 +6,44 @@ Query functions take `*, session` and never commit; the sender owns the transact
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, exists, literal, or_, select, update
+from sqlalchemy import (
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from digests.db import is_postgres, rows_changed
 from digests.delivery.failures import FailureCode
-from digests.models import Chat, ChatStatus, ChatType, Delivery, DeliveryKind, DeliveryStatus
+from digests.delivery.sender.limits import GROUP_WINDOW, JITTER, Limits
+from digests.leases import INSTANCE_PREFIX
+from digests.models import (
+    Chat,
+    ChatStatus,
+    ChatType,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Lease,
+)
 
 deliveries = cast(Table, Delivery.__table__)
 chats = cast(Table, Chat.__table__)
+leases = cast(Table, Lease.__table__)
+GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP, ChatType.CHANNEL)
+# pg_advisory_xact_lock key the claims queue on ("news" in ASCII).
+CLAIM_LOCK = 0x6E657773
 
 
 @dataclass
@@ -57,8 +83,26 @@ class OutboxWrites:
         return sum(len(rows) for rows in vars(self).values())
 
 
+@dataclass(frozen=True)
+class ChatHolds:
+    """How long a chat stays with the instance that last sent to it (PostgreSQL only)."""
+
+    private: float = 1.0
+    group: float = 60.0
+
+    @classmethod
+    def of(cls, limits: Limits) -> ChatHolds:
+        """Long enough that no send the next instance did not see counts against a limit."""
+        return cls(limits.chat_interval + JITTER, GROUP_WINDOW + JITTER)
+
+
 async def claim_due_deliveries(
-    *, session: AsyncSession, instance: str, limit: int, now: datetime
+    *,
+    session: AsyncSession,
+    instance: str,
+    limit: int,
+    now: datetime,
+    holds: ChatHolds = ChatHolds(),
 ) -> list[Claimed]:
     """Mark up to `limit` due rows `sending` for `instance`: by priority, then age."""
     # A part waits until every earlier part of its message is done: part 1 never overtakes a
@@ -84,17 +128,10 @@ async def claim_due_deliveries(
         .limit(limit)
     )
     if is_postgres(session):
-        # Another instance sending to the same chat keeps the chat to itself: per-chat limits
-        # and part order then hold across instances (up to the race of two claims at once).
-        other = deliveries.alias("other")
-        busy = exists(
-            select(literal(1)).where(
-                other.c.chat_id == deliveries.c.chat_id,
-                other.c.status == DeliveryStatus.SENDING,
-                other.c.claimed_by != instance,
-            )
-        )
-        due = due.where(~busy).with_for_update(skip_locked=True)
+        due = _held_elsewhere_excluded(due, instance=instance, now=now, holds=holds)
+        # Claims are taken one at a time across instances: each claim's snapshot sees every
+        # claim committed before it, so no two instances ever take rows of one chat at once.
+        await session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
     claim = (
         update(deliveries)
         .where(deliveries.c.id.in_(due.scalar_subquery()))
@@ -125,6 +162,36 @@ async def claim_due_deliveries(
         row.telegram_id, row.chat_type, row.chat_status = chat.telegram_id, chat.type, chat.status
     rows.sort(key=lambda row: (row.priority, row.id))
     return rows
+
+
+def _held_elsewhere_excluded(
+    due: Select[Any], *, instance: str, now: datetime, holds: ChatHolds
+) -> Select[Any]:
+    """Skip chats another instance is sending to, or sent to within its limit's window.
+
+    The instance that sent last keeps the chat until then and paces it from its own memory;
+    another takes it over only once nothing it did not see can count against the limits.
+    """
+    other = deliveries.alias("other")
+    hold = case(
+        (chats.c.type.in_(GROUP_TYPES), literal(now - timedelta(seconds=holds.group))),
+        else_=literal(now - timedelta(seconds=holds.private)),
+    )
+    held = exists(
+        select(literal(1)).where(
+            other.c.chat_id == deliveries.c.chat_id,
+            other.c.claimed_by != instance,
+            or_(
+                other.c.status == DeliveryStatus.SENDING,
+                and_(other.c.status == DeliveryStatus.SENT, other.c.sent_at > hold),
+            ),
+        )
+    )
+    return (
+        due.join(chats, chats.c.id == deliveries.c.chat_id)
+        .where(~held)
+        .with_for_update(skip_locked=True, of=deliveries)
+    )
 
 
 def _by_id(**values: Any) -> Any:
@@ -158,7 +225,11 @@ _CANCELLED = _by_id(
 )
 _RELEASED = (
     update(deliveries)
-    .where(deliveries.c.id == bindparam("b_id"), deliveries.c.status == DeliveryStatus.SENDING)
+    .where(
+        deliveries.c.id == bindparam("b_id"),
+        deliveries.c.status == DeliveryStatus.SENDING,
+        deliveries.c.claimed_by == bindparam("b_by"),
+    )
     .values(
         status=DeliveryStatus.PENDING,
         next_attempt_at=bindparam("b_next"),
@@ -219,23 +290,27 @@ async def _follow_migration(
         )
 
 
-async def recover_in_flight(*, session: AsyncSession, instance: str, stale_before: datetime) -> int:
-    """Put rows left in `sending` back to pending: this instance's, and any claimed too long ago.
+async def recover_in_flight(*, session: AsyncSession, instance: str | None, now: datetime) -> int:
+    """Put rows left in `sending` by a gone instance back to pending (and `instance`'s own).
 
+    An instance is gone when its lease (`digests.leases`) has expired: a live peer's rows are
+    never touched. `instance` is given at start-up only, when this process holds none yet.
     A row in `sending` may or may not have reached Telegram; sending it again risks a
     duplicate, dropping it risks a loss. newsbot prefers the duplicate (at-least-once),
     bounded by what was in flight when the process died.
     """
+    live = exists(
+        select(literal(1)).where(
+            leases.c.name == literal(INSTANCE_PREFIX) + deliveries.c.claimed_by,
+            leases.c.expires_at > now,
+        )
+    )
+    gone = or_(deliveries.c.claimed_by.is_(None), ~live)
+    if instance is not None:
+        gone = or_(gone, deliveries.c.claimed_by == instance)
     return await rows_changed(
         session,
         update(deliveries)
-        .where(
-            deliveries.c.status == DeliveryStatus.SENDING,
-            or_(
-                deliveries.c.claimed_by == instance,
-                deliveries.c.claimed_by.is_(None),
-                and_(deliveries.c.claimed_at.is_not(None), deliveries.c.claimed_at < stale_before),
-            ),
-        )
+        .where(deliveries.c.status == DeliveryStatus.SENDING, gone)
         .values(status=DeliveryStatus.PENDING, claimed_by=None, claimed_at=None),
     )

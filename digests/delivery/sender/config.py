@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 
 from digests.config import Settings
 from digests.delivery.sender.limits import Limits
+from digests.leases import process_id
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,13 @@ class SenderConfig:
     backoff_base: float = 2.0
     backoff_max: float = 300.0
     poll_interval: float = 1.0
-    stale_after: float = 600.0
+    # How long a sender's instance lease lasts: a crashed sender's rows are pending again
+    # within 1.25 times this (it is renewed, and gone peers looked for, every quarter).
+    lease_seconds: float = 20.0
+    # Database errors are retried with backoff for this long; then the sender fails.
+    give_up_after: float = 120.0
+    # The overall rate shared through the database (PostgreSQL) rather than kept locally.
+    shared_rate: bool = False
     flush_interval: float = 0.05
     shutdown_grace: float = 10.0
     # How stale the sender's view of cancelled alerts may be (sender/stops.py).
@@ -29,9 +35,9 @@ class SenderConfig:
 
 
 def sender_config(settings: Settings, *, role: str = "send") -> SenderConfig:
-    """The sender's configuration from settings; the instance id defaults to host and role."""
+    """The sender's configuration; the instance id defaults to one unique to this process."""
     return SenderConfig(
-        instance=settings.sender_instance_id or f"{socket.gethostname()}:{role}"[:64],
+        instance=settings.sender_instance_id or process_id(role),
         limits=Limits(
             rate=settings.sender_rate,
             chat_interval=settings.sender_chat_interval,
@@ -45,5 +51,7 @@ def sender_config(settings: Settings, *, role: str = "send") -> SenderConfig:
         backoff_base=settings.sender_backoff_base,
         backoff_max=settings.sender_backoff_max,
         poll_interval=settings.sender_poll_interval,
-        stale_after=settings.sender_stale_after,
+        lease_seconds=settings.sender_lease_seconds,
+        give_up_after=settings.sender_give_up_seconds,
+        shared_rate=settings.database_url.startswith(("postgresql", "postgres://")),
     )

@@ -9,11 +9,12 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-# How much requests may bunch together on their way to Telegram (network, and the sender's own
-# event loop, busier at high rates): every window is kept this much wider than the limit asks,
-# so Telegram never counts one too many. 10 ms, plus 5 ms per 100 msg/s.
-JITTER = 0.010
-JITTER_PER_MESSAGE = 0.00005
+# How much requests may bunch together on their way to Telegram (network, the sender's own
+# event loop, busier at high rates, and with several senders the others' loops too): every
+# window is kept this much wider than the limit asks, so Telegram never counts one too many.
+# 20 ms, plus 2 ms per 100 msg/s: 30/s runs at 29.2/s, the paid 1000/s at 957/s (95.7%).
+JITTER = 0.020
+JITTER_PER_MESSAGE = 0.00002
 # How late a dispatch may be and keep its place on the overall grid (event-loop wake-ups
 # are late by up to a millisecond; without this the achieved rate would drift down).
 TOLERANCE = 0.005
@@ -56,6 +57,9 @@ class Pacer:
     def overall_wait(self, now: float) -> float:
         """Seconds until the next message may go overall (≤ 0: now)."""
         return self._next_slot - now
+
+    def ask(self, ready: int) -> None:
+        """`ready` rows wait for the overall rate (the local grid needs no asking)."""
 
     def take_overall(self, now: float) -> None:
         """Account one dispatch at `now` against the overall rate."""

@@ -11,27 +11,28 @@ import asyncio
 import contextlib
 import heapq
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot
 
 from digests.db import session_scope
 from digests.delivery.failures import FailureCode
+from digests.delivery.sender.budget import pacing
 from digests.delivery.sender.claims import (
+    ChatHolds,
     Claimed,
     OutboxWrites,
     claim_due_deliveries,
     record_outcomes,
-    recover_in_flight,
 )
 from digests.delivery.sender.config import SenderConfig
 from digests.delivery.sender.counting import count_cancelled, count_decision
-from digests.delivery.sender.lanes import ChatLane, SenderStats
-from digests.delivery.sender.limits import Pacer
+from digests.delivery.sender.fleet import Fleet
+from digests.delivery.sender.lanes import ChatLane, SenderStats, Waker
 from digests.delivery.sender.outcomes import SEND_METHODS, outcome_of_error, outcome_of_result
 from digests.delivery.sender.react import (
     CLOSED_CHAT_CODES,
@@ -75,7 +76,10 @@ class Sender:
         self.clock = clock
         self.sleep = sleep
         self.rng = rng or random.Random()
-        self.pacer = Pacer(config.limits)
+        self._wake = Waker(sleep)  # the dispatcher's wake-ups: a claim, a send, a limit
+        # On PostgreSQL the overall rate is the bot's, shared by every sender (budget.py).
+        self.pacer, self.budget = pacing(config, sessionmaker, clock, self._wake)
+        self.fleet = Fleet(sessionmaker, config)
         self.stats = SenderStats()
         self.stops = StopList(config.stop_check_interval, sessionmaker)
         self.lanes: dict[int, ChatLane] = {}
@@ -86,7 +90,6 @@ class Sender:
         self._waiting: list[tuple[float, int]] = []  # (ready at, chat id)
         self._tasks: set[asyncio.Task[None]] = set()
         self._db_lock = asyncio.Lock()
-        self._wake = asyncio.Event()
         self._room = asyncio.Event()
         self._stopping = asyncio.Event()
         self._flushed = asyncio.Event()
@@ -98,28 +101,21 @@ class Sender:
         self._wake.set()
         self._room.set()
 
+    @property
+    def healthy(self) -> bool:
+        """Running, with the database answering: what /readyz reports."""
+        return self.fleet.healthy and not self._stopping.is_set()
+
     async def run(self) -> None:
-        """Recover this instance's leftovers, then send until stopped."""
-        now = utcnow()
-        async with session_scope(self.sessionmaker) as session:
-            stale = now - timedelta(seconds=self.config.stale_after)
-            recovered = await recover_in_flight(
-                session=session, instance=self.config.instance, stale_before=stale
-            )
+        """Take the lease, recover leftovers, send until stopped; SenderFailed if it cannot."""
+        recovered = await self.fleet.join(self._stopping)
+        if recovered is None:  # stopped before the database ever answered
+            return
         self.stats.recovered = recovered
-        if recovered:
-            logger.warning(
-                "sender %s: %d rows left sending by a crash are pending again",
-                self.config.instance,
-                recovered,
-            )
-        logger.info(
-            "sender %s started (%.0f msg/s overall)",
-            self.config.instance,
-            self.config.limits.overall,
-        )
         claimer = asyncio.create_task(self._claim_loop(), name="sender-claim")
         recorder = asyncio.create_task(self._flush_loop(), name="sender-record")
+        self.fleet.watch(claimer, self.stop)  # a claimer that fails stops the sender
+        helpers = self.fleet.start(self._stopping, self._release_queued, self.stop, self.budget)
         try:
             await self._dispatch_loop()
         finally:
@@ -131,7 +127,10 @@ class Sender:
             self._flushed.set()
             await asyncio.gather(recorder, return_exceptions=True)
             await self._flush()
+            await self.fleet.leave(helpers)
             logger.info("sender %s stopped: %s", self.config.instance, self.stats)
+        if self.fleet.failure is not None:
+            raise self.fleet.failure
 
     async def _finish_in_flight(self) -> None:
         if self._tasks:
@@ -145,13 +144,18 @@ class Sender:
         now = utcnow()
         for lane in self.lanes.values():
             for _, _, row in lane.rows:
-                self.writes.released.append({"b_id": row.id, "b_next": now})
+                self.writes.released.append(
+                    {"b_id": row.id, "b_next": now, "b_by": self.config.instance}
+                )
             lane.rows.clear()
         self.in_memory = 0
+        self.lanes = {chat: lane for chat, lane in self.lanes.items() if lane.busy}
+        self._room.set()
 
     # -------------------------------------------------------------------- claiming
     async def _claim_loop(self) -> None:
         low_water = max(1, self.config.batch_size // 2)
+        failures = 0
         while not self._stopping.is_set():
             if len(self.lanes) > low_water or self.in_memory >= 20 * self.config.batch_size:
                 self._room.clear()
@@ -164,10 +168,15 @@ class Sender:
                         instance=self.config.instance,
                         limit=self.config.batch_size,
                         now=utcnow(),
+                        holds=ChatHolds.of(self.config.limits),
                     )
-            except Exception:  # the database is away: try again, keep sending what is held
-                logger.exception("sender: claiming from the outbox failed; retrying")
-                rows = []
+            except Exception as exc:  # the database is away: back off, keep sending what is held
+                failures += 1
+                self.fleet.failed("claiming from the outbox", exc)
+                await asyncio.sleep(min(failures, 10) * self.config.poll_interval)
+                continue
+            failures = 0
+            self.fleet.succeeded("claiming from the outbox")
             self.stats.claimed += len(rows)
             for row in rows:
                 self._admit(row)
@@ -220,33 +229,20 @@ class Sender:
             timeout: float | None = None
             if self._ready and self.in_flight < self.config.concurrency:
                 wait = self.pacer.overall_wait(now)
-                if wait <= 0:
+                self.pacer.ask(len(self._ready))  # shared: the budget task brings slots
+                if not self.fleet.may_send():  # the lease is not surely ours: hold everything
+                    wait = max(wait, 0.1)
+                elif wait <= 0:
                     await self.stops.refresh_if_due(now, self.stats.claimed, self.lanes)
                     self._dispatch_one(now)
                     continue
-                timeout = wait
+                timeout = None if wait == math.inf else wait
             elif self._waiting:
                 timeout = self._waiting[0][0] - now
             if now - last_prune > 60:
                 self.pacer.forget_before(now)
                 last_prune = now
-            await self._wait(timeout)
-
-    async def _wait(self, timeout: float | None) -> None:
-        self._wake.clear()
-        if timeout is None:
-            await self._wake.wait()
-            return
-        timer = asyncio.ensure_future(self.sleep(max(timeout, 0.0)))
-        timer.add_done_callback(self._timer_done)
-        try:
-            await self._wake.wait()
-        finally:
-            timer.cancel()
-
-    def _timer_done(self, timer: asyncio.Future[None]) -> None:
-        if not timer.cancelled():  # a timer cut short by an earlier wake-up wakes nobody
-            self._wake.set()
+            await self._wake.wait(timeout)
 
     def _dispatch_one(self, now: float) -> None:
         priority, row_id, chat_id = heapq.heappop(self._ready)
@@ -351,7 +347,9 @@ class Sender:
                 lane.rows.clear()
             case StopSending(reason=reason):
                 logger.critical("Telegram rejected the bot token; the sender stops: %s", reason)
-                writes.released.append({"b_id": row.id, "b_next": now})
+                writes.released.append(
+                    {"b_id": row.id, "b_next": now, "b_by": self.config.instance}
+                )
                 self.stop()
 
     def _requeue(self, lane: ChatLane, row: Claimed) -> None:
@@ -387,12 +385,14 @@ class Sender:
         try:
             async with self._db_lock, session_scope(self.sessionmaker) as session:
                 await record_outcomes(session=session, writes=writes)
-        except Exception:
+        except Exception as exc:
             # Keep them: the next flush tries again; rows stay `sending` meanwhile.
-            logger.exception("sender: recording %d outcomes failed; retrying", len(writes))
             for name, rows in vars(writes).items():
                 getattr(self.writes, name)[:0] = rows
+            self.fleet.failed("recording outcomes", exc)
             await asyncio.sleep(1.0)
+        else:
+            self.fleet.succeeded("recording outcomes")
 
     @property
     def idle(self) -> bool:

@@ -37,8 +37,8 @@ def test_thirty_per_second_is_reached_and_never_exceeded():
 def test_paid_broadcast_allows_a_thousand_per_second():
     pacer = Pacer(Limits(rate=30, paid_broadcast=True, paid_rate=1000))
     sent = run_overall(pacer, seconds=3, lateness=0.0005)
-    # Headroom grows with the rate (the sender's own loop bunches requests more): ~94% here.
-    assert len(sent) / 3 >= 0.93 * 1000 and most_in_any_window(sent, 1.0) <= 1000
+    # Headroom grows with the rate (the sender's own loop bunches requests more): ~95.7% here.
+    assert len(sent) / 3 >= 0.95 * 1000 and most_in_any_window(sent, 1.0) <= 1000
 
 
 def test_a_pause_holds_everything_until_it_ends():

@@ -10,36 +10,49 @@ from sqlalchemy import update
 from bot.fakeapi import Delay, FakeBotAPI, ServerError
 from digests.db import session_scope
 from digests.delivery.sender.claims import claim_due_deliveries
+from digests.leases import hold_lease, instance_lease
 from digests.models import Delivery, DeliveryStatus
 from tests.digests.delivery.sending import add_chats, drain, make_sender, queue, rows
 
 
-async def test_start_up_resends_this_instances_rows_left_sending(sessionmaker):
+async def test_start_up_resends_its_own_and_gone_instances_rows_never_a_live_peers(sessionmaker):
     api = FakeBotAPI()
-    mine, theirs, stale = await add_chats(sessionmaker, [21, 22, 23])
-    for chat_id in (mine, theirs, stale):
+    mine, theirs, gone, expired = await add_chats(sessionmaker, [21, 22, 23, 24])
+    for chat_id in (mine, theirs, gone, expired):
         await queue(sessionmaker, chat_id, f"to {chat_id}")
     now = datetime.now(UTC)
     async with session_scope(sessionmaker) as session:  # as a crash would leave them
-        for chat_id, instance, claimed_at in (
-            (mine, "test:send", now),
-            (theirs, "other:send", now),
-            (stale, "dead:send", now - timedelta(hours=1)),
+        for chat_id, instance in (
+            (mine, "test:send"),
+            (theirs, "live:send"),
+            (gone, "gone:send"),  # never held a lease (or it was deleted)
+            (expired, "dead:send"),
         ):
             await session.execute(
                 update(Delivery)
                 .where(Delivery.chat_id == chat_id)
-                .values(status=DeliveryStatus.SENDING, claimed_by=instance, claimed_at=claimed_at)
+                .values(status=DeliveryStatus.SENDING, claimed_by=instance, claimed_at=now)
             )
+        # The live peer claimed a moment ago and renews its lease; the dead one stopped.
+        await hold_lease(
+            session=session, name=instance_lease("live:send"), owner="p1", seconds=60, now=now
+        )
+        await hold_lease(
+            session=session,
+            name=instance_lease("dead:send"),
+            owner="p2",
+            seconds=20,
+            now=now - timedelta(seconds=30),
+        )
     sender = make_sender(api, sessionmaker)
     await sender.bot.initialize()
     task = asyncio.create_task(sender.run())
-    await api.wait_for_message(chat_id=23, timeout=5)
-    await api.wait_for_message(chat_id=21, timeout=5)
+    for telegram_id in (21, 23, 24):
+        await api.wait_for_message(chat_id=telegram_id, timeout=5)
     sender.stop()
     await task
 
-    assert sender.stats.recovered == 2
+    assert sender.stats.recovered == 3
     by_chat = {row.chat_id: row for row in await rows(sessionmaker)}
     assert by_chat[theirs].status is DeliveryStatus.SENDING  # a live instance's: not touched
     assert api.sent_messages(22) == []
