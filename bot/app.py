@@ -171,6 +171,23 @@ def register_handlers(application: NewsApplication) -> None:
     application.add_handler(CommandHandler("related", related_command))
     application.add_handler(CallbackQueryHandler(related_button, pattern=f"^{RELATED_CALLBACK}"))
     application.add_handler(InlineQueryHandler(inline_search))
+    register_desk_handlers(application)
+    application.add_handler(CommandHandler("cancel", cancel_command))
+    application.add_handler(MessageHandler(filters.LOCATION, setting_text))
+    # A command no handler above took: point to /help (in groups only when addressed to us).
+    commands = filters.UpdateType.MESSAGE & filters.COMMAND
+    application.add_handler(MessageHandler(commands, unknown_command))
+    # Last: any other text is a settings answer or, in a private chat, a search.
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, plain_text)
+    )
+    # After any command to the bot: a pending settings question is over.
+    application.add_handler(MessageHandler(commands, end_question), group=1)
+    application.add_error_handler(report_error)
+
+
+def register_desk_handlers(application: NewsApplication) -> None:
+    """The editorial desk's handlers, in their place in register_handlers' order."""
     # The editorial desk: every command and button checks the user's role itself. A
     # UserError a handler lets rise is answered by report_error in errors/<code>.html.
     application.add_handler(CommandHandler("desk", desk_help))
@@ -204,18 +221,6 @@ def register_handlers(application: NewsApplication) -> None:
     )
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(OPML_FILES, opml_document))
-    application.add_handler(CommandHandler("cancel", cancel_command))
-    application.add_handler(MessageHandler(filters.LOCATION, setting_text))
-    # A command no handler above took: point to /help (in groups only when addressed to us).
-    commands = filters.UpdateType.MESSAGE & filters.COMMAND
-    application.add_handler(MessageHandler(commands, unknown_command))
-    # Last: any other text is a settings answer or, in a private chat, a search.
-    application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, plain_text)
-    )
-    # After any command to the bot: a pending settings question is over.
-    application.add_handler(MessageHandler(commands, end_question), group=1)
-    application.add_error_handler(report_error)
 
 
 def register_jobs(application: NewsApplication, settings: Settings) -> None:

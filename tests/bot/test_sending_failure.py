@@ -13,12 +13,15 @@ from tests.conftest import TEST_TOKEN
 
 async def test_a_sender_that_cannot_reach_its_database_exits_non_zero(tmp_path, caplog):
     api = FakeBotAPI()
+    directory_as_file = tmp_path / "newsbot.sqlite3"
+    directory_as_file.mkdir()
     async with FakeBotAPIServer(api, token=TEST_TOKEN) as server:
         settings = Settings(
             telegram_bot_token=TEST_TOKEN,
             telegram_api_base_url=server.base_url,
-            # A directory that does not exist: every connection fails, as a dead server's would.
-            database_url=f"sqlite:///{tmp_path / 'gone' / 'newsbot.sqlite3'}",
+            # A directory where the file should be: every connection fails, as a dead server's
+            # would (a missing directory is refused before start by the settings themselves).
+            database_url=f"sqlite:///{directory_as_file}",
             sender_give_up_seconds=5,
         )
         with caplog.at_level(logging.ERROR):

@@ -72,4 +72,4 @@ def test_a_file_that_is_not_opml_imports_nothing(tmp_path, database_url):
     assert result.returncode == 1
     assert "This is not an OPML subscription list: nothing was imported." in result.stdout
     listed = newsbot("sources", "list", cwd=tmp_path, DATABASE_URL=database_url)
-    assert listed.stdout.strip() == ""
+    assert listed.stdout.strip() == "no sources yet: add one with `newsbot sources add URL`"
