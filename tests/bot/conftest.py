@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
@@ -21,17 +22,35 @@ def api() -> FakeBotAPI:
     return FakeBotAPI()
 
 
-@pytest.fixture
-async def application(settings: Settings, api: FakeBotAPI) -> AsyncIterator[NewsApplication]:
+@asynccontextmanager
+async def running_application(
+    settings: Settings, api: FakeBotAPI
+) -> AsyncIterator[NewsApplication]:
     """The application as `newsbot run` builds it, initialised, with post_init run."""
     app = build_application(
         settings, request=RecordingRequest(api), get_updates_request=RecordingRequest(api)
     )
     await app.initialize()
     await app.post_init(app)
-    yield app
-    await app.post_shutdown(app)
-    await app.shutdown()
+    try:
+        yield app
+    finally:
+        await app.post_shutdown(app)
+        await app.shutdown()
+
+
+@pytest.fixture
+async def application(settings: Settings, api: FakeBotAPI) -> AsyncIterator[NewsApplication]:
+    """The application as `newsbot run` builds it, initialised, with post_init run."""
+    async with running_application(settings, api) as app:
+        yield app
+
+
+@pytest.fixture
+async def twin(settings: Settings, api: FakeBotAPI) -> AsyncIterator[NewsApplication]:
+    """A second application on the same database and bot, as a second process would be."""
+    async with running_application(settings, api) as app:
+        yield app
 
 
 @pytest.fixture

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 from telegram import Update
 
-from bot.app import NewsApplication, build_application
+from bot.app import NewsApplication
 from bot.context import services_of
-from bot.fakeapi import FakeBotAPI, RecordingRequest
-from digests.config import Settings
 from digests.db import session_scope
 from digests.models import utcnow
 from tests.factories import add_article
-
-
-@pytest.fixture
-async def twin(settings: Settings, api: FakeBotAPI) -> AsyncIterator[NewsApplication]:
-    """A second application on the same database and the same bot, as a second process."""
-    app = build_application(
-        settings, request=RecordingRequest(api), get_updates_request=RecordingRequest(api)
-    )
-    await app.initialize()
-    await app.post_init(app)
-    yield app
-    await app.post_shutdown(app)
-    await app.shutdown()
 
 
 async def on(app: NewsApplication, update: dict) -> None:

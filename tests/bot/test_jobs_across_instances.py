@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import NewsApplication, build_application
 from bot.context import NewsContext, services_of
-from bot.fakeapi import FakeBotAPI, RecordingRequest
 from bot.jobs import build_digests, maintenance, once_across_instances
-from digests.config import Settings
 from digests.db import session_scope
 from digests.ingest.sources import due_sources
 from digests.leases import hold_lease
@@ -29,19 +25,6 @@ from digests.models import (
     utcnow,
 )
 from tests.factories import add_article, add_chat, add_source
-
-
-@pytest.fixture
-async def twin(settings: Settings, api: FakeBotAPI) -> AsyncIterator[NewsApplication]:
-    """A second application on the same database and bot, as a second `newsbot run` would be."""
-    app = build_application(
-        settings, request=RecordingRequest(api), get_updates_request=RecordingRequest(api)
-    )
-    await app.initialize()
-    await app.post_init(app)
-    yield app
-    await app.post_shutdown(app)
-    await app.shutdown()
 
 
 async def test_a_job_run_by_two_instances_runs_in_one_until_its_runner_is_gone(application, twin):

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select, update
 from telegram import Update
 
-from bot.app import NewsApplication, build_application
+from bot.app import NewsApplication
 from bot.context import NewsContext, services_of
-from bot.fakeapi import FakeBotAPI, RecordingRequest
+from bot.fakeapi import FakeBotAPI
 from bot.jobs import build_digests
 from digests.config import Settings
 from digests.db import session_scope
 from digests.models import Article, Chat, Delivery, Topic, utcnow
+from tests.bot.conftest import running_application
 from tests.factories import add_article
 
 UTM = "utm_source=telegram&utm_medium={kind}"
@@ -23,16 +24,8 @@ UTM = "utm_source=telegram&utm_medium={kind}"
 
 @pytest.fixture
 async def tracked_app(settings: Settings, api: FakeBotAPI) -> AsyncIterator[NewsApplication]:
-    app = build_application(
-        settings.model_copy(update={"link_utm": UTM}),
-        request=RecordingRequest(api),
-        get_updates_request=RecordingRequest(api),
-    )
-    await app.initialize()
-    await app.post_init(app)
-    yield app
-    await app.post_shutdown(app)
-    await app.shutdown()
+    async with running_application(settings.model_copy(update={"link_utm": UTM}), api) as app:
+        yield app
 
 
 async def test_digest_and_search_links_are_tagged_and_the_archive_keeps_the_canonical_url(
